@@ -1,0 +1,91 @@
+package dev.datahub.image;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.datahub.DataHubException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code build-image} produced, as written to {@code target/datahub/image.json}. Later goals
+ * (deploy, smoke test, promote) read it to know exactly which image digest to use.
+ *
+ * @param repository the image repository without tag or digest, e.g. {@code registry.example.org/hub/user}
+ * @param digest the manifest digest, {@code sha256:…}
+ * @param imageId the config digest, {@code sha256:…}
+ * @param tags every tag applied, the content hash tag first
+ * @param hashTag the content-addressed tag computed from all inputs
+ * @param baseImage the base image as configured
+ * @param baseDigest the base image digest actually used
+ * @param inputHash the hash of every input (hex)
+ * @param pushed whether the image is in the registry (false: tarball only)
+ * @param tarball the path of {@code image.tar} when one was written, else null
+ * @param reusedExisting true when the hash tag already existed and nothing was built
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BuiltImage(
+    String repository,
+    String digest,
+    String imageId,
+    List<String> tags,
+    String hashTag,
+    String baseImage,
+    String baseDigest,
+    String inputHash,
+    boolean pushed,
+    String tarball,
+    boolean reusedExisting) {
+
+  public static final String FILE_NAME = "image.json";
+  public static final String DIGEST_FILE_NAME = "image.digest";
+
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  public BuiltImage {
+    tags = tags == null ? List.of() : List.copyOf(tags);
+    if (digest == null || !DIGEST.matcher(digest).matches()) {
+      throw new IllegalArgumentException("image digest must be sha256:<64 hex>, got " + digest);
+    }
+  }
+
+  /** {@code repository@sha256:…}: the only form later goals deploy. */
+  @JsonIgnore
+  public String reference() {
+    return repository + "@" + digest;
+  }
+
+  /** Writes {@code image.json} and {@code image.digest} into {@code dir} (created if missing). */
+  public void writeTo(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(DIGEST_FILE_NAME), digest + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DataHubException("cannot write " + dir.resolve(FILE_NAME) + ": " + e.getMessage()
+          + " — check that the build directory is writable");
+    }
+  }
+
+  /** Reads {@code image.json} from {@code dir}; a missing file names the goal that writes it. */
+  public static BuiltImage readFrom(Path dir) {
+    Path file = dir.resolve(FILE_NAME);
+    try {
+      return JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), BuiltImage.class);
+    } catch (NoSuchFileException e) {
+      throw new DataHubException("no built image at " + file
+          + " — run 'mvn package' (datahub:build-image) first, or pass -Ddatahub.image=<repository>@sha256:<digest>");
+    } catch (IOException | IllegalArgumentException e) {
+      throw new DataHubException("cannot read " + file + ": " + e.getMessage()
+          + " — delete it and run datahub:build-image again");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.datahub.image;
+
+import java.util.List;
+
+/**
+ * One image layer to add on top of the base: a name for progress lines and the files it holds.
+ * Producers other than the content mappings (e.g. Python packages) hand layers to the image build
+ * in this form, so the image step needs no knowledge of where files came from.
+ *
+ * @param name shown in progress lines, e.g. {@code notebooks} or {@code python: numpy 2.1.0}
+ * @param files the files, in the order they are written
+ */
+public record ImageLayer(String name, List<ImageFile> files) {
+
+  public ImageLayer {
+    files = List.copyOf(files);
+  }
+
+  /**
+   * A file (or directory) to place in the image.
+   *
+   * @param source a file or directory on disk
+   * @param pathInImage absolute path in the image, with forward slashes
+   * @param mode POSIX permission bits, e.g. {@code 0644}
+   */
+  public record ImageFile(java.nio.file.Path source, String pathInImage, int mode) {
+    public ImageFile {
+      if (!pathInImage.startsWith("/")) {
+        throw new IllegalArgumentException("path in image must be absolute: " + pathInImage);
+      }
+    }
+  }
+}

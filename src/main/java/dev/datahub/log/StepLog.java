@@ -1,0 +1,28 @@
+package dev.datahub.log;
+
+/**
+ * Where the core reports progress. The Maven layer adapts Maven's log; tests capture lines.
+ * Implementations must pass every line through a {@link Redactor} before it leaves the process.
+ */
+public interface StepLog {
+
+  void info(String line);
+
+  void warn(String line);
+
+  void debug(String line);
+
+  /** A log that drops everything; for callers that do not care about progress. */
+  static StepLog silent() {
+    return new StepLog() {
+      @Override
+      public void info(String line) {}
+
+      @Override
+      public void warn(String line) {}
+
+      @Override
+      public void debug(String line) {}
+    };
+  }
+}

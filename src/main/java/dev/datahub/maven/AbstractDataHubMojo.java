@@ -1,0 +1,81 @@
+package dev.datahub.maven;
+
+import dev.datahub.DataHubException;
+import dev.datahub.log.Redactor;
+import dev.datahub.log.StepLog;
+import java.nio.file.Path;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+/**
+ * The shared steps of every goal: skip check, a redacting log, settings.xml credentials, and the
+ * translation of core failures into one-line build failures. Each goal only calls one service.
+ */
+public abstract class AbstractDataHubMojo extends AbstractMojo {
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  protected MavenProject project;
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  protected MavenSession session;
+
+  /** Skips every datahub goal. */
+  @Parameter(property = "datahub.skip", defaultValue = "false")
+  protected boolean skip;
+
+  @Component
+  protected SettingsDecrypter settingsDecrypter;
+
+  protected final Redactor redactor = new Redactor();
+
+  private StepLog stepLog;
+
+  @Override
+  public final void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip || skipGoal()) {
+      getLog().info("Skipping " + goalName() + " (skip flag set)");
+      return;
+    }
+    try {
+      run();
+    } catch (DataHubException e) {
+      // The core's message already says what to change; a stack trace would only hide it.
+      throw new MojoFailureException(redactor.redact(e.getMessage()));
+    } catch (RuntimeException e) {
+      throw new MojoExecutionException(redactor.redact(goalName() + " failed unexpectedly: " + e), e);
+    }
+  }
+
+  /** The goal's work; core exceptions propagate and are translated by {@link #execute()}. */
+  protected abstract void run() throws MojoExecutionException, MojoFailureException;
+
+  /** The goal name for messages, e.g. {@code build-image}. */
+  protected abstract String goalName();
+
+  /** The goal's own skip flag ({@code datahub.<goal>.skip}). */
+  protected boolean skipGoal() {
+    return false;
+  }
+
+  protected StepLog log() {
+    if (stepLog == null) {
+      stepLog = redactor.wrap(new MavenStepLog(getLog()));
+    }
+    return stepLog;
+  }
+
+  protected SettingsCredentials credentials() {
+    return new SettingsCredentials(session == null ? null : session.getSettings(), settingsDecrypter, redactor);
+  }
+
+  /** {@code target/datahub}, where goals leave results for the next goal and for CI. */
+  protected Path outputDirectory() {
+    return Path.of(project.getBuild().getDirectory(), "datahub");
+  }
+}
