@@ -1,0 +1,439 @@
+package dev.datahub.image;
+
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.CredentialRetriever;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FileEntry;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import dev.datahub.DataHubException;
+import dev.datahub.image.ImageFiles.PlannedLayer;
+import dev.datahub.image.ImageLayer.ImageFile;
+import dev.datahub.log.StepLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the single-user image with Jib: plan (validate, resolve the base digest, hash every
+ * input), skip when the content-hash tag already exists, otherwise build and push (or write a
+ * tarball), then record the result in {@code image.json}.
+ */
+public final class SingleUserImage {
+
+  public static final String SCRATCH = "scratch";
+  public static final String LOCAL_REPOSITORY = "datahub/singleuser";
+  static final Instant FIXED_TIME = FileEntriesLayer.DEFAULT_MODIFICATION_TIME;
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(20);
+
+  private final RegistryCredential.Lookup credentials;
+  private final StepLog log;
+
+  public SingleUserImage(RegistryCredential.Lookup credentials, StepLog log) {
+    this.credentials = credentials;
+    this.log = log;
+  }
+
+  /** What the build will do, computed before anything is pushed. */
+  public record Plan(
+      ImageSpec spec,
+      Optional<ImageReference> base,
+      Optional<ImageReference> target,
+      List<PlannedLayer> layers,
+      String baseDigest,
+      String inputHash,
+      String hashTag) {}
+
+  public BuiltImage build(ImageSpec spec) {
+    Plan plan = plan(spec);
+    if (plan.target().isPresent() && !spec.force()) {
+      Optional<BuiltImage> existing = reuseExisting(plan);
+      if (existing.isPresent()) {
+        return record(existing.get(), spec);
+      }
+    }
+    return record(containerize(plan), spec);
+  }
+
+  /** Validates the spec, reaches the registries once and computes the content-hash tag. */
+  public Plan plan(ImageSpec spec) {
+    insecureHosts = spec.allowInsecureRegistries();
+    Optional<ImageReference> base = SCRATCH.equals(spec.from()) ? Optional.empty() : Optional.of(parse(spec.from(), "from"));
+    Optional<ImageReference> target = Optional.empty();
+    if (spec.pushes()) {
+      ImageReference to = parse(spec.to(), "to");
+      if (to.getDigest().isPresent()) {
+        throw new DataHubException("<to> '" + spec.to() + "' has a digest — give a repository (and optional tag); the digest is"
+            + " computed by the build");
+      }
+      target = Optional.of(to);
+    }
+    for (String tag : spec.tags()) {
+      if (!tag.matches("[\\w][\\w.-]{0,127}")) {
+        throw new DataHubException("tag '" + tag + "' is not a valid image tag — use letters, digits, '_', '.', '-' (max 128)");
+      }
+    }
+    if (!spec.format().equalsIgnoreCase("Docker") && !spec.format().equalsIgnoreCase("OCI")) {
+      throw new DataHubException("image format '" + spec.format() + "' is unknown — use Docker or OCI");
+    }
+    List<PlannedLayer> layers = ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory());
+
+    String baseDigest = base.map(this::resolveBaseDigest).orElse(SCRATCH);
+    target.ifPresent(t -> registry(t.getRegistry()));
+    String inputHash = inputHash(spec, layers, baseDigest);
+    return new Plan(spec, base, target, layers, baseDigest, inputHash, "h" + inputHash.substring(0, 16));
+  }
+
+  private ImageReference parse(String reference, String field) {
+    if (reference == null || reference.isBlank()) {
+      throw new DataHubException("<" + field + "> of <image> is empty — set it, e.g. quay.io/jupyter/base-notebook:2024-10-07");
+    }
+    try {
+      return ImageReference.parse(reference.trim());
+    } catch (InvalidImageReferenceException e) {
+      throw new DataHubException("<" + field + "> '" + reference + "' is not a valid image reference — write it as"
+          + " registry/repository[:tag][@sha256:digest], e.g. quay.io/jupyter/base-notebook:2024-10-07");
+    }
+  }
+
+  private final Map<String, RegistryApi> registries = new java.util.HashMap<>();
+
+  private RegistryApi registry(String host) {
+    return registries.computeIfAbsent(host, h -> RegistryApi.connect(h, insecureHosts, credentials.forRegistry(h),
+        REGISTRY_TIMEOUT));
+  }
+
+  private Set<String> insecureHosts = Set.of();
+
+  private String resolveBaseDigest(ImageReference base) {
+    if (base.getDigest().isPresent()) {
+      return base.getDigest().get();
+    }
+    log.warn("Base image " + base + " is not pinned by digest: builds can change under you when the tag moves."
+        + " Pin it as " + base.getRegistry() + "/" + base.getRepository() + "@sha256:… (the digest used is recorded in image.json)");
+    RegistryApi registry = registry(base.getRegistry());
+    try {
+      Optional<String> digest = registry.manifestDigest(base.getRepository(), base.getQualifier());
+      return digest.orElseThrow(() -> new DataHubException("base image " + base + " was not found in " + base.getRegistry()
+          + " — check <from> (repository and tag)"));
+    } catch (IOException e) {
+      throw new DataHubException("cannot read base image " + base + ": " + e.getMessage()
+          + " — check the registry address and your network");
+    }
+  }
+
+  /** Hash of every input: base digest, layer contents and modes, image config, plugin version. */
+  static String inputHash(ImageSpec spec, List<PlannedLayer> layers, String baseDigest) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      StringBuilder text = new StringBuilder();
+      text.append("tool=").append(spec.toolVersion()).append('\n');
+      text.append("base=").append(baseDigest).append('\n');
+      text.append("format=").append(spec.format().toLowerCase(Locale.ROOT)).append('\n');
+      text.append("user=").append(spec.user()).append('\n');
+      text.append("workdir=").append(spec.workingDirectory()).append('\n');
+      text.append("entrypoint=").append(spec.entrypoint()).append('\n');
+      text.append("cmd=").append(spec.cmd()).append('\n');
+      spec.environment().forEach((k, v) -> text.append("env:").append(k).append('=').append(v).append('\n'));
+      spec.labels().forEach((k, v) -> text.append("label:").append(k).append('=').append(v).append('\n'));
+      sha.update(text.toString().getBytes(StandardCharsets.UTF_8));
+      for (PlannedLayer layer : layers) {
+        sha.update(("layer:" + layer.name() + ":" + layer.owner() + "\n").getBytes(StandardCharsets.UTF_8));
+        for (ImageFile file : layer.files()) {
+          boolean dir = Files.isDirectory(file.source());
+          sha.update((file.pathInImage() + " " + Integer.toOctalString(file.mode()) + " "
+              + (dir ? "dir" : fileSha256(file.source())) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String fileSha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (IOException e) {
+      throw new DataHubException("cannot read " + file + ": " + e.getMessage());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Optional<BuiltImage> reuseExisting(Plan plan) {
+    ImageReference target = plan.target().orElseThrow();
+    RegistryApi registry = registry(target.getRegistry());
+    try {
+      Optional<String> digest = registry.manifestDigest(target.getRepository(), plan.hashTag());
+      if (digest.isEmpty()) {
+        return Optional.empty();
+      }
+      log.info("Image " + repository(target) + ":" + plan.hashTag() + " already exists (inputs unchanged): skipping build and"
+          + " push; use -Ddatahub.image.force=true to rebuild");
+      List<String> tags = allTags(plan, target);
+      RegistryApi.Manifest manifest = null;
+      for (String tag : tags.subList(1, tags.size())) {
+        if (!registry.manifestDigest(target.getRepository(), tag).equals(digest)) {
+          if (manifest == null) {
+            manifest = registry.manifest(target.getRepository(), plan.hashTag()).orElseThrow();
+          }
+          registry.putManifest(target.getRepository(), tag, manifest);
+          log.info("Tagged " + repository(target) + ":" + tag + " -> " + digest.get());
+        }
+      }
+      return Optional.of(new BuiltImage(repository(target), digest.get(), null, tags, plan.hashTag(),
+          plan.spec().from(), plan.baseDigest(), plan.inputHash(), true, null, true));
+    } catch (IOException e) {
+      throw new DataHubException("cannot check " + repository(target) + ":" + plan.hashTag() + ": " + e.getMessage()
+          + " — check the registry address and your network");
+    }
+  }
+
+  private static List<String> allTags(Plan plan, ImageReference target) {
+    Set<String> tags = new LinkedHashSet<>();
+    tags.add(plan.hashTag());
+    String to = plan.spec().to().trim();
+    if (target.getTag().isPresent() && to.substring(to.lastIndexOf('/') + 1).contains(":")) {
+      tags.add(target.getTag().get()); // a tag written in <to> explicitly, even 'latest'
+    }
+    tags.addAll(plan.spec().tags());
+    return List.copyOf(tags);
+  }
+
+  private static String repository(ImageReference reference) {
+    return reference.withQualifier("latest").toStringWithQualifier().replaceFirst(":latest$", "");
+  }
+
+  private BuiltImage containerize(Plan plan) {
+    ImageSpec spec = plan.spec();
+    try {
+      JibContainerBuilder builder;
+      if (plan.base().isPresent()) {
+        ImageReference base = plan.base().get();
+        ImageReference pinned = base.getDigest().isPresent() ? base
+            : ImageReference.of(base.getRegistry(), base.getRepository(), base.getTag().orElse(null), plan.baseDigest());
+        log.info("Pulling base image " + pinned);
+        builder = Jib.from(withCredentials(RegistryImage.named(pinned), pinned));
+      } else {
+        builder = Jib.fromScratch();
+      }
+      builder.setFormat(spec.format().equalsIgnoreCase("OCI") ? ImageFormat.OCI : ImageFormat.Docker)
+          .setCreationTime(Instant.EPOCH)
+          .setUser(spec.user());
+      spec.environment().forEach(builder::addEnvironmentVariable);
+      spec.labels().forEach(builder::addLabel);
+      if (spec.workingDirectory() != null && !spec.workingDirectory().isBlank()) {
+        builder.setWorkingDirectory(AbsoluteUnixPath.get(spec.workingDirectory()));
+      }
+      if (spec.entrypoint() != null && !spec.entrypoint().isEmpty()) {
+        builder.setEntrypoint(spec.entrypoint());
+      }
+      if (spec.cmd() != null && !spec.cmd().isEmpty()) {
+        builder.setProgramArguments(spec.cmd());
+      }
+      for (PlannedLayer layer : plan.layers()) {
+        builder.addFileEntriesLayer(toJib(layer));
+      }
+
+      LayerProgress progress = new LayerProgress();
+      Containerizer containerizer;
+      String repository;
+      Path tarball = null;
+      if (plan.target().isPresent()) {
+        ImageReference target = plan.target().get();
+        repository = repository(target);
+        ImageReference tagged = target.withQualifier(plan.hashTag());
+        containerizer = Containerizer.to(withCredentials(RegistryImage.named(tagged), tagged));
+        for (String tag : allTags(plan, target).subList(1, allTags(plan, target).size())) {
+          containerizer.withAdditionalTag(tag);
+        }
+      } else {
+        repository = spec.to() != null && !spec.to().isBlank() ? repository(parse(spec.to(), "to")) : LOCAL_REPOSITORY;
+        Files.createDirectories(spec.outputDirectory());
+        tarball = spec.outputDirectory().resolve("image.tar");
+        containerizer = Containerizer.to(TarImage.at(tarball).named(repository + ":" + plan.hashTag()));
+      }
+      containerizer.setToolName("datahub-maven-plugin")
+          .setToolVersion(spec.toolVersion())
+          .setAllowInsecureRegistries(!spec.allowInsecureRegistries().isEmpty())
+          .setBaseImageLayersCache(spec.cacheDirectory().resolve("base"))
+          .setApplicationLayersCache(spec.cacheDirectory().resolve("application"))
+          .addEventHandler(LogEvent.class, event -> {
+            log.debug("jib: " + event.getMessage());
+            progress.onLog(event);
+          });
+
+      JibContainer container = withInsecureCredentialsOverHttp(spec, () -> builder.containerize(containerizer));
+      String digest = container.getDigest().toString();
+      if (plan.target().isPresent()) {
+        progress.report(plan, registry(plan.target().get().getRegistry()), plan.target().get().getRepository(), digest, log);
+      } else {
+        log.info("Wrote " + tarball + " (" + Files.size(tarball) + " bytes); load it with 'docker load -i " + tarball
+            + "' or 'podman load -i " + tarball + "'");
+      }
+      List<String> tags = plan.target().isPresent() ? allTags(plan, plan.target().get()) : List.of(plan.hashTag());
+      return new BuiltImage(repository, digest, container.getImageId().toString(), tags, plan.hashTag(), spec.from(),
+          plan.baseDigest(), plan.inputHash(), plan.target().isPresent(), tarball == null ? null : tarball.toString(), false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DataHubException("image build interrupted");
+    } catch (ExecutionException e) {
+      throw translate(plan, e.getCause() == null ? e : e.getCause());
+    } catch (Exception e) {
+      throw translate(plan, e);
+    }
+  }
+
+  private interface JibCall {
+    JibContainer call() throws Exception;
+  }
+
+  /**
+   * Jib refuses to send credentials over plain HTTP unless a system property says so; the user
+   * listed the registry as insecure, so allow it for this build only.
+   */
+  private static JibContainer withInsecureCredentialsOverHttp(ImageSpec spec, JibCall call) throws Exception {
+    if (spec.allowInsecureRegistries().isEmpty()) {
+      return call.call();
+    }
+    String previous = System.getProperty("sendCredentialsOverHttp");
+    System.setProperty("sendCredentialsOverHttp", "true");
+    try {
+      return call.call();
+    } finally {
+      if (previous == null) {
+        System.clearProperty("sendCredentialsOverHttp");
+      } else {
+        System.setProperty("sendCredentialsOverHttp", previous);
+      }
+    }
+  }
+
+  private DataHubException translate(Plan plan, Throwable e) {
+    if (e instanceof DataHubException d) {
+      return d;
+    }
+    String name = e.getClass().getSimpleName();
+    String message = String.valueOf(e.getMessage());
+    if (name.contains("Unauthorized") || name.contains("AuthenticationFailed") || message.contains("401")
+        || message.contains("403")) {
+      String host = plan.target().map(ImageReference::getRegistry).orElse(plan.base().map(ImageReference::getRegistry).orElse("?"));
+      return new DataHubException("registry refused the credentials or the access (" + firstLine(message) + ") — add a"
+          + " <server> with id '" + host + "' and a username/password that may push to settings.xml, or 'docker login " + host + "'");
+    }
+    return new DataHubException("image build failed: " + name + ": " + firstLine(message)
+        + " — see the lines above; run with -X for details");
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private RegistryImage withCredentials(RegistryImage image, ImageReference reference) {
+    Optional<RegistryCredential> credential = credentials.forRegistry(reference.getRegistry());
+    credential.ifPresent(c -> image.addCredential(c.username(), c.password()));
+    CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(reference, event -> log.debug(event.getMessage()));
+    List<CredentialRetriever> fallbacks = new ArrayList<>();
+    fallbacks.add(factory.dockerConfig());
+    fallbacks.add(factory.wellKnownCredentialHelpers());
+    for (CredentialRetriever retriever : fallbacks) {
+      image.addCredentialRetriever(() -> {
+        Optional<Credential> found = retriever.retrieve();
+        return found;
+      });
+    }
+    return image;
+  }
+
+  private static FileEntriesLayer toJib(PlannedLayer layer) {
+    FileEntriesLayer.Builder builder = FileEntriesLayer.builder().setName(layer.name());
+    for (ImageFile file : layer.files()) {
+      builder.addEntry(new FileEntry(file.source(), AbsoluteUnixPath.get(file.pathInImage()),
+          FilePermissions.fromOctalString(String.format("%03o", file.mode() & 0777)), FIXED_TIME, layer.owner()));
+    }
+    return builder.build();
+  }
+
+  private BuiltImage record(BuiltImage image, ImageSpec spec) {
+    image.writeTo(spec.outputDirectory());
+    log.info("Built image " + image.reference() + " (tags: " + String.join(", ", image.tags()) + ")");
+    return image;
+  }
+
+  /** Collects Jib's per-blob log events and turns them into one line per layer. */
+  private static final class LayerProgress {
+    private final Set<String> alreadyPresent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Jib names every blob it does not push ("Skipping push/pull; BLOB already exists …"). */
+    void onLog(LogEvent event) {
+      String message = event.getMessage();
+      Matcher m = DIGEST.matcher(message);
+      if (m.find() && message.startsWith("Skipping") && message.contains("already exists")) {
+        alreadyPresent.add(m.group());
+      }
+    }
+
+    void report(Plan plan, RegistryApi registry, String repository, String digest, StepLog log) throws IOException {
+      ManifestLayers manifest = ManifestLayers.read(registry, repository, digest);
+      List<ManifestLayers.Blob> layers = manifest.layers();
+      int ours = plan.layers().size();
+      int baseCount = layers.size() - ours;
+      long uploadedBytes = 0;
+      int uploadedBlobs = 0;
+      for (int i = 0; i < layers.size(); i++) {
+        ManifestLayers.Blob blob = layers.get(i);
+        String name = i < baseCount ? "base layer " + (i + 1) : "layer '" + plan.layers().get(i - baseCount).name() + "'";
+        boolean uploaded = !alreadyPresent.contains(blob.digest());
+        if (uploaded) {
+          uploadedBytes += blob.size();
+          uploadedBlobs++;
+          log.info(name + ": uploaded " + blob.size() + " bytes (" + blob.digest().substring(0, 19) + ")");
+        } else {
+          log.info(name + ": already present (" + blob.digest().substring(0, 19) + ")");
+        }
+      }
+      boolean configUploaded = !alreadyPresent.contains(manifest.config().digest());
+      if (configUploaded) {
+        uploadedBytes += manifest.config().size();
+        uploadedBlobs++;
+      }
+      log.info("Uploaded " + uploadedBlobs + " blob(s), " + uploadedBytes + " bytes" + (configUploaded ? " (incl. config)" : ""));
+    }
+  }
+}
