@@ -1,0 +1,1 @@
+c.ServerApp.shutdown_no_activity_timeout = 3600

@@ -1,0 +1,159 @@
+package dev.datahub.maven;
+
+import dev.datahub.image.BuiltImage;
+import dev.datahub.image.ContentMapping;
+import dev.datahub.image.ImageSpec;
+import dev.datahub.image.RegistryCredential;
+import dev.datahub.image.SingleUserImage;
+import dev.datahub.image.SourceRevision;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Builds the single-user image with Jib (no Docker daemon) and pushes it, or writes
+ * {@code target/datahub/image.tar} when no {@code <to>} is set. Writes {@code target/datahub/image.json}.
+ */
+@Mojo(name = "build-image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class BuildImageMojo extends AbstractDataHubMojo {
+
+  /** The image to build; see README for every field. */
+  @Parameter
+  ImageConfig image = new ImageConfig();
+
+  /** Overrides {@code <image><from>}. */
+  @Parameter(property = "datahub.image.from")
+  String from;
+
+  /** Overrides {@code <image><to>}. */
+  @Parameter(property = "datahub.image.to")
+  String to;
+
+  /** Extra tags, comma-separated; added to {@code <image><tags>}. */
+  @Parameter(property = "datahub.image.tags")
+  String tags;
+
+  /** {@code false} writes a tarball even when {@code <to>} is set. */
+  @Parameter(property = "datahub.image.push", defaultValue = "true")
+  boolean push;
+
+  /** Build and push even when the content-hash tag already exists. */
+  @Parameter(property = "datahub.image.force", defaultValue = "false")
+  boolean force;
+
+  /** Comma-separated registry hosts allowed over plain HTTP; added to {@code <image><allowInsecureRegistries>}. */
+  @Parameter(property = "datahub.image.allowInsecureRegistries")
+  String allowInsecureRegistries;
+
+  /** Overrides {@code <image><format>}: Docker or OCI. */
+  @Parameter(property = "datahub.image.format")
+  String format;
+
+  /** Jib's layer caches (base/ and application/). */
+  @Parameter(property = "datahub.image.cacheDirectory", defaultValue = "${user.home}/.cache/datahub/jib")
+  String cacheDirectory;
+
+  /** Skips this goal. */
+  @Parameter(property = "datahub.build-image.skip", defaultValue = "false")
+  boolean skipBuildImage;
+
+  @Parameter(defaultValue = "${plugin}", readonly = true)
+  PluginDescriptor plugin;
+
+  @Override
+  protected String goalName() {
+    return "build-image";
+  }
+
+  @Override
+  protected boolean skipGoal() {
+    return skipBuildImage;
+  }
+
+  @Override
+  protected void run() {
+    BuiltImage built = new SingleUserImage(registryCredentials(), log()).build(spec());
+    if (!built.pushed()) {
+      log().info("No <to> registry set (or -Ddatahub.image.push=false): the image is in " + built.tarball());
+    }
+  }
+
+  ImageSpec spec() {
+    Path projectDir = project.getBasedir().toPath();
+    List<ContentMapping> content = image.content.stream()
+        .map(c -> new ContentMapping(c.source == null ? null : Path.of(c.source), c.target, c.fileMode, c.directoryMode,
+            c.owner))
+        .toList();
+    Map<String, String> labels = new LinkedHashMap<>();
+    sourceUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
+    if (image.labelRevision) {
+      SourceRevision.of(projectDir).ifPresent(rev -> labels.put("org.opencontainers.image.revision", rev));
+    }
+    labels.putAll(image.labels);
+    Set<String> insecure = new LinkedHashSet<>(image.allowInsecureRegistries);
+    insecure.addAll(split(allowInsecureRegistries));
+    List<String> allTags = new java.util.ArrayList<>(image.tags);
+    allTags.addAll(split(tags));
+    return new ImageSpec(
+        from != null ? from : image.from,
+        to != null ? to : image.to,
+        allTags,
+        format != null ? format : image.format,
+        content,
+        List.of(),
+        image.environment,
+        labels,
+        image.user,
+        image.workingDirectory,
+        image.entrypoint,
+        image.cmd,
+        push,
+        force,
+        insecure,
+        projectDir,
+        outputDirectory(),
+        Path.of(cacheDirectory),
+        plugin == null ? "dev" : plugin.getVersion());
+  }
+
+  private Optional<String> sourceUrl() {
+    if (project.getScm() != null && project.getScm().getUrl() != null) {
+      return Optional.of(project.getScm().getUrl());
+    }
+    return Optional.ofNullable(project.getUrl());
+  }
+
+  private static List<String> split(String csv) {
+    if (csv == null || csv.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** settings.xml {@code <server>} whose id is the registry host; Docker Hub also answers to docker.io. */
+  private RegistryCredential.Lookup registryCredentials() {
+    SettingsCredentials settings = credentials();
+    return host -> {
+      List<String> ids = host.equals("registry-1.docker.io")
+          ? List.of(host, "docker.io", "index.docker.io") : List.of(host);
+      for (String id : ids) {
+        Optional<RegistryCredential> found = settings.find(id)
+            .filter(s -> s.username() != null && s.password() != null)
+            .map(s -> new RegistryCredential(s.username(), s.password()));
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+      return Optional.empty();
+    };
+  }
+}
