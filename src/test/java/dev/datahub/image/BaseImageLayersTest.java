@@ -1,0 +1,67 @@
+package dev.datahub.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.datahub.DataHubException;
+import dev.datahub.fixtures.CapturingLog;
+import dev.datahub.fixtures.LocalRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading a base image's files from a real registry, whiteouts applied, with a cache. */
+class BaseImageLayersTest {
+
+  private static final String SP = "/opt/conda/lib/python3.11/site-packages";
+
+  @Test
+  void mergedViewHonoursWhiteoutsAndIsCached(@TempDir Path project, @TempDir Path cache) throws IOException {
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      Path lower = project.resolve("lower" + SP);
+      Files.createDirectories(lower.resolve("foo-1.0.dist-info"));
+      Files.createDirectories(lower.resolve("bar-2.0.dist-info"));
+      Files.writeString(lower.resolve("foo-1.0.dist-info/METADATA"), "Name: foo\nVersion: 1.0\n");
+      Files.writeString(lower.resolve("bar-2.0.dist-info/METADATA"), "Name: bar\nVersion: 2.0\n");
+      Files.writeString(lower.resolve("bar.py"), "x = 1\n");
+      Path upper = project.resolve("upper");
+      Files.createDirectories(upper);
+      Files.writeString(upper.resolve(".wh.bar-2.0.dist-info"), "");
+      Files.writeString(upper.resolve("baz.txt"), "not wanted\n");
+
+      ImageSpecs spec = new ImageSpecs(project);
+      spec.to = registry.host() + "/base/python:1";
+      spec.insecure = Set.of(registry.host());
+      spec.content("lower/opt", "/opt");
+      spec.content("upper", SP);
+      new SingleUserImage(RegistryCredential.Lookup.none(), new CapturingLog()).build(spec.build());
+
+      BaseImageLayers base = BaseImageLayers.open(spec.to, Set.of(registry.host()), RegistryCredential.Lookup.none(), cache);
+      assertEquals(2, base.layerCount());
+      Map<String, String> files = base.textFiles("dist-info", p -> p.startsWith(SP) && p.contains(".dist-info/"));
+      assertEquals(Map.of(SP + "/foo-1.0.dist-info/METADATA", "Name: foo\nVersion: 1.0\n"), files);
+
+      long mark = registry.mark();
+      Map<String, String> again = BaseImageLayers.open(spec.to, Set.of(registry.host()), RegistryCredential.Lookup.none(),
+          cache).textFiles("dist-info", p -> p.startsWith(SP) && p.contains(".dist-info/"));
+      assertEquals(files, again);
+      List<String> blobReads = registry.requestsSince(mark).stream().filter(r -> r.contains("/blobs/")).toList();
+      assertEquals(List.of(), blobReads, "second read comes from the cache");
+    }
+  }
+
+  @Test
+  void missingBaseIsAClearError(@TempDir Path cache) throws IOException {
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      DataHubException e = assertThrows(DataHubException.class, () -> BaseImageLayers.open(
+          registry.host() + "/nothing:1", Set.of(registry.host()), RegistryCredential.Lookup.none(), cache));
+      assertTrue(e.getMessage().contains("not found — check <from>"), e.getMessage());
+    }
+  }
+}
