@@ -110,13 +110,16 @@ final class WheelSelector {
         + "or check <python><index>/<findLinks>");
   }
 
-  /** Same lock line (version + allowed hashes) and same target tags → same choice. */
+  /**
+   * Same lock line (version + allowed hashes) and same target tags → same choice. The source is not
+   * part of the key: a locked hash names immutable bytes wherever they come from, so a rebuild
+   * against a mirror, or with the index down, reuses the wheel.
+   */
   private String selectionKey(LockedRequirement req) {
     MessageDigest sha = WheelCache.sha256();
     StringBuilder s = new StringBuilder(req.normalizedName()).append("==").append(req.pep440());
     new TreeSet<>(req.hashes()).forEach(h -> s.append('|').append(h));
     env.supportedTags().forEach(t -> s.append(';').append(t));
-    sources.forEach(src -> s.append('@').append(src.describe()));
     return HexFormat.of().formatHex(sha.digest(s.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
