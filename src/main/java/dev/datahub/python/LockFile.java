@@ -160,7 +160,7 @@ public record LockFile(Path path, List<LockedRequirement> requirements) {
     Marker marker = null;
     if (m.group(5) != null && !m.group(5).isBlank()) {
       try {
-        marker = Marker.parse(m.group(5));
+        marker = Marker.parse(m.group(5).trim());
       } catch (IllegalArgumentException e) {
         throw new DataHubException("Python lock " + where + ": bad environment marker: " + e.getMessage()
             + " — fix the marker after ';' (PEP 508)");
