@@ -81,4 +81,16 @@ public interface BaseImageFiles {
     });
     return of(layerCount, out);
   }
+
+  /**
+   * Builds the view from the base image's layer tarballs (gzip or plain tar, bottom layer first),
+   * e.g. the blobs Jib caches for the base image. Whiteouts and opaque directories are honoured.
+   *
+   * @param otherLayers layers the build adds besides the base's and the Python layers (counted
+   *     toward the 127-layer limit)
+   */
+  static BaseImageFiles fromLayers(String sitePackages, List<java.nio.file.Path> layerTarballs, int otherLayers) {
+    return fromDistInfoFiles(sitePackages, layerTarballs.size() + otherLayers,
+        LayerTarballs.distInfoFiles(sitePackages, layerTarballs));
+  }
 }
