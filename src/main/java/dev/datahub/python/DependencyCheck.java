@@ -21,11 +21,15 @@ final class DependencyCheck {
   private DependencyCheck() {}
 
   /**
-   * @param packages normalized name → (version, metadata) of every package to install
+   * @param versions normalized name → locked version of every locked package that applies to the image
+   * @param metadata normalized name → metadata of every package to install (their dependencies are checked)
    * @param lockExtras extras requested on the lock lines, by normalized name
+   * @param base what the base image has: for hints in errors and version warnings for provided packages
+   * @return warnings (a provided package whose base version misses a dependent's range)
    */
-  static void check(Map<String, Pep440Version> versions, Map<String, WheelMetadata> metadata,
-      Map<String, Set<String>> lockExtras, Set<String> providedByBase, TargetEnvironment env) {
+  static List<String> check(Map<String, Pep440Version> versions, Map<String, WheelMetadata> metadata,
+      Map<String, Set<String>> lockExtras, Set<String> providedByBase, BaseImageFiles base, TargetEnvironment env) {
+    Set<String> warnings = new TreeSet<>();
     Map<String, List<Requirement>> requires = new TreeMap<>();
     for (var e : metadata.entrySet()) {
       List<Requirement> reqs = new ArrayList<>();
@@ -62,6 +66,10 @@ final class DependencyCheck {
             continue;
           }
           if (providedByBase.contains(dep)) {
+            base.find(dep).flatMap(d -> Pep440Version.tryParse(d.version()))
+                .filter(v -> !r.specifier().contains(v))
+                .ifPresent(v -> warnings.add(who + " " + versions.get(who) + " needs " + dep + r.specifier()
+                    + " but the base image provides " + dep + " " + v));
             continue;
           }
           Pep440Version locked = versions.get(dep);
@@ -81,7 +89,9 @@ final class DependencyCheck {
     }
     if (!missing.isEmpty()) {
       List<String> parts = new ArrayList<>();
-      missing.forEach((dep, who) -> parts.add(dep + " (needed by " + String.join(", ", who) + ")"));
+      missing.forEach((dep, who) -> parts.add(dep + " (needed by " + String.join(", ", who) + ")"
+          + base.find(PackageName.normalize(dep.replaceAll("\\[.*", ""))).map(d -> " [the base image has " + d.name() + " "
+              + d.version() + ": add it to <providedByBase>]").orElse("")));
       throw new DataHubException("the Python lock is incomplete: missing " + String.join("; ", parts)
           + " — regenerate the lock with pip-compile/uv so it pins every dependency, or list base-image packages in "
           + "<providedByBase>");
@@ -90,5 +100,6 @@ final class DependencyCheck {
       throw new DataHubException("the Python lock is inconsistent: " + String.join("; ", conflicts)
           + " — regenerate the lock with pip-compile/uv instead of editing versions by hand");
     }
+    return List.copyOf(warnings);
   }
 }

@@ -84,6 +84,18 @@ public final class PythonPackages {
       }
     }
 
+    // The exact locked version is already in the base image: nothing to install, nothing to replace.
+    Map<String, Pep440Version> alreadyInBase = new TreeMap<>();
+    for (var it = wanted.values().iterator(); it.hasNext(); ) {
+      LockedRequirement r = it.next();
+      var existing = base.find(r.normalizedName()).flatMap(d -> Pep440Version.tryParse(d.version()));
+      if (existing.isPresent() && existing.get().equals(r.pep440())) {
+        log.info("python: " + r.name() + " " + r.version() + " is already in the base image — not installed");
+        alreadyInBase.put(r.normalizedName(), r.pep440());
+        it.remove();
+      }
+    }
+
     List<PackageSource> sources = new ArrayList<>();
     if (spec.findLinks() != null) {
       sources.add(new FindLinksDirectory(spec.findLinks()));
@@ -106,7 +118,7 @@ public final class PythonPackages {
 
     Map<String, WheelArchive> archives = new TreeMap<>();
     try {
-      Map<String, Pep440Version> versions = new TreeMap<>();
+      Map<String, Pep440Version> versions = new TreeMap<>(alreadyInBase);
       Map<String, WheelMetadata> metadata = new TreeMap<>();
       Map<String, Set<String>> lockExtras = new HashMap<>();
       for (LockedRequirement r : wanted.values()) {
@@ -117,7 +129,9 @@ public final class PythonPackages {
         metadata.put(r.normalizedName(), a.metadata);
         lockExtras.put(r.normalizedName(), r.extras());
       }
-      DependencyCheck.check(versions, metadata, lockExtras, spec.providedByBase(), env);
+      for (String warning : DependencyCheck.check(versions, metadata, lockExtras, spec.providedByBase(), base, env)) {
+        log.warn("python: " + warning);
+      }
 
       deleteRecursively(spec.workDir());
       WheelInstaller installer = new WheelInstaller(spec);

@@ -265,6 +265,51 @@ class PythonPackagesTest {
     assertEquals(List.of("python: hello 1.0.0"), layers.stream().map(ImageLayer::name).toList());
   }
 
+  @Test
+  void theExactLockedVersionInTheBaseIsNotInstalledAgain() throws Exception {
+    BaseImageFiles base = BaseImageFiles.of(5, List.of(new InstalledDistribution("greet_util", "1.2", SITE
+        + "/greet_util-1.2.dist-info", List.of(SITE + "/greet_util/__init__.py"), true)));
+    Path lock = LockWriter.lock().pin("greet-util", "1.2.0", files("greet_util-")).pin("hello", "1.0.0", files("hello-"))
+        .writeTo(tmp.resolve("r.lock"));
+    List<String> lines = new ArrayList<>();
+    List<ImageLayer> layers = packages().layers(spec(lock).withIndex("none").withFindLinks(wheels), base, capture(lines));
+    assertEquals(List.of("python: hello 1.0.0"), layers.stream().map(ImageLayer::name).toList());
+    assertTrue(lines.contains("info: python: greet-util 1.2.0 is already in the base image — not installed"), lines.toString());
+  }
+
+  @Test
+  void missingDependencyThatTheBaseHasGetsAHintAndProvidedVersionsAreChecked() throws Exception {
+    BaseImageFiles base = BaseImageFiles.of(5, List.of(new InstalledDistribution("greet-util", "0.5", SITE
+        + "/greet_util-0.5.dist-info", List.of(), true)));
+    Path lock = LockWriter.lock().pin("hello", "1.0.0", files("hello-")).writeTo(tmp.resolve("r.lock"));
+    PythonSpec spec = spec(lock).withIndex("none").withFindLinks(wheels);
+    DataHubException e = assertThrows(DataHubException.class, () -> packages().layers(spec, base, StepLog.silent()));
+    assertTrue(e.getMessage().contains("missing greet-util (needed by hello 1.0.0 needs >=1.0) [the base image has "
+        + "greet-util 0.5: add it to <providedByBase>]"), e.getMessage());
+
+    List<String> lines = new ArrayList<>();
+    packages().layers(spec.withProvidedByBase(Set.of("greet-util")), base, capture(lines));
+    assertTrue(lines.contains("warn: python: hello 1.0.0 needs greet-util>=1.0 but the base image provides greet-util 0.5"),
+        lines.toString());
+  }
+
+  static StepLog capture(List<String> lines) {
+    return new StepLog() {
+      @Override
+      public void info(String line) {
+        lines.add("info: " + line);
+      }
+
+      @Override
+      public void warn(String line) {
+        lines.add("warn: " + line);
+      }
+
+      @Override
+      public void debug(String line) {}
+    };
+  }
+
   static int mode(List<ImageLayer> layers, String path) {
     return layers.stream().flatMap(l -> l.files().stream()).filter(f -> f.pathInImage().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no " + path)).mode();
