@@ -186,8 +186,11 @@ public final class PythonPackages {
       } catch (IllegalArgumentException unparseable) {
         return; // some old packages carry invalid Requires-Python; pip ignores those too
       }
+      // With only "3.11" configured the micro version is unknown: accept when some 3.11.x satisfies it.
+      boolean microKnown = spec.pythonVersion().split("\\.").length >= 3;
       Pep440Version python = Pep440Version.parse(env.markerValues().get("python_full_version"));
-      if (!requires.contains(python)) {
+      Pep440Version latestMicro = Pep440Version.parse(spec.shortPythonVersion() + ".999");
+      if (!requires.contains(python) && (microKnown || !requires.contains(latestMicro))) {
         throw new DataHubException(r.name() + "==" + r.version() + " requires Python " + m.requiresPython()
             + " but the image has " + spec.pythonVersion() + " — pin a version that supports it "
             + "(regenerate the lock with the image's Python), or fix <pythonVersion>");
