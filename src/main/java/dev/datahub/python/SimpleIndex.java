@@ -95,7 +95,8 @@ public final class SimpleIndex implements PackageSource {
         String name = f.path("filename").asText();
         String url = f.path("url").asText();
         String sha = f.path("hashes").path("sha256").asText(null);
-        out.add(new IndexFile(name, page.resolve(url), null, sha == null ? null : sha.toLowerCase(Locale.ROOT), describe()));
+        URI resolved = page.resolve(url.replaceFirst("#.*$", ""));
+        out.add(new IndexFile(name, resolved, null, sha == null ? null : sha.toLowerCase(Locale.ROOT), describe()));
       }
     } catch (IOException e) {
       throw new DataHubException("package index page " + page + " is not valid PEP 691 JSON: " + e.getMessage()

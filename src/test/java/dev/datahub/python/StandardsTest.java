@@ -140,6 +140,31 @@ class StandardsTest {
   }
 
   @Test
+  void simpleIndexPagesAsPypiWritesThem() {
+    SimpleIndex index = new SimpleIndex("https://pypi.org/simple", null);
+    java.net.URI page = java.net.URI.create("https://pypi.org/simple/six/");
+    List<IndexFile> html = index.parseHtml(page, """
+        <!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.1"></head><body>
+        <a href="https://files.pythonhosted.org/packages/d9/5a/six-1.16.0-py2.py3-none-any.whl#sha256=8ABC"         data-requires-python="&gt;=2.7, !=3.0.*">six-1.16.0-py2.py3-none-any.whl</a><br />
+        <a href="../../packages/six-1.16.0.tar.gz?x=1&amp;y=2" data-yanked="">six-1.16.0.tar.gz</a>
+        </body></html>""");
+    assertEquals(2, html.size());
+    assertEquals("six-1.16.0-py2.py3-none-any.whl", html.get(0).fileName());
+    assertEquals("8abc", html.get(0).sha256());
+    assertEquals("https://files.pythonhosted.org/packages/d9/5a/six-1.16.0-py2.py3-none-any.whl", html.get(0).url().toString());
+    assertEquals("https://pypi.org/packages/six-1.16.0.tar.gz?x=1&y=2", html.get(1).url().toString());
+    assertEquals(null, html.get(1).sha256());
+    assertTrue(html.get(1).isSdistOf("six", Pep440Version.parse("1.16")));
+
+    List<IndexFile> json = index.parseJson(page, """
+        {"meta":{"api-version":"1.1"},"name":"six","files":[{"filename":"six-1.16.0-py2.py3-none-any.whl",
+        "url":"https://files.pythonhosted.org/packages/six-1.16.0-py2.py3-none-any.whl#sha256=abc",
+        "hashes":{"sha256":"ABC"},"requires-python":">=2.7","yanked":false}]}""");
+    assertEquals("abc", json.get(0).sha256());
+    assertEquals("https://files.pythonhosted.org/packages/six-1.16.0-py2.py3-none-any.whl", json.get(0).url().toString());
+  }
+
+  @Test
   void recordPathsOfScriptsAreRelativeToSitePackages() {
     WheelInstaller installer = new WheelInstaller(PythonSpec.of(Path.of("x.lock"), null, null));
     assertEquals("../../../bin/tool", installer.relativeToSitePackages("/opt/conda/bin/tool"));
