@@ -59,7 +59,8 @@ public class PythonConfig {
 
   /**
    * The core spec. Relative paths resolve against {@code basedir}; layer contents are staged under
-   * {@code workDir} (e.g. {@code target/datahub/python}), which is wiped at each build.
+   * {@code workDir} (e.g. {@code target/datahub/python}); the directory belongs to this step:
+   * anything in it that the current build does not use is deleted.
    */
   public PythonSpec toSpec(Path basedir, Path workDir) {
     if (requirements == null) {

@@ -102,8 +102,10 @@ final class BaseReplacement {
         int slash = h.lastIndexOf('/');
         String wh = h.substring(0, slash) + "/.wh." + h.substring(slash + 1);
         Path staged = stageRoot.resolve(wh.substring(1));
-        Files.createDirectories(staged.getParent());
-        Files.write(staged, new byte[0]);
+        if (!Files.isRegularFile(staged)) { // left untouched when present: a stable timestamp keeps layer caches valid
+          Files.createDirectories(staged.getParent());
+          Files.write(staged, new byte[0]);
+        }
         whiteouts.add(new ImageFile(staged, wh, 0644));
       }
     } catch (IOException e) {

@@ -30,6 +30,9 @@ import java.util.TreeMap;
  */
 public final class PythonPackages {
 
+  /** Holds the (empty) whiteout files of every package; they are shared and never rewritten. */
+  static final String WHITEOUTS_DIR = "whiteouts";
+
   /** Layer limit of Docker/containerd overlay images. */
   public static final int MAX_IMAGE_LAYERS = 127;
 
@@ -133,20 +136,23 @@ public final class PythonPackages {
         log.warn("python: " + warning);
       }
 
-      deleteRecursively(spec.workDir());
       WheelInstaller installer = new WheelInstaller(spec);
       List<InstalledPackage> installed = new ArrayList<>();
-      Map<String, Path> stageRoots = new HashMap<>();
+      Set<Path> used = new java.util.HashSet<>();
+      Path whiteoutRoot = spec.workDir().resolve(WHITEOUTS_DIR);
+      used.add(whiteoutRoot);
       for (LockedRequirement r : wanted.values()) {
-        Path stageRoot = spec.workDir().resolve(r.normalizedName() + "-" + r.version());
-        stageRoots.put(r.normalizedName(), stageRoot);
         WheelSelector.Selection s = selected.get(r.normalizedName());
-        installed.add(installer.install(archives.get(r.normalizedName()), r.name(), r.version(), s.sha256(), stageRoot));
+        Path stageRoot = installer.stageRoot(spec.workDir(), r.normalizedName(), r.version(), s.sha256());
+        used.add(stageRoot);
+        installed.add(installer.installOrReuse(archives.get(r.normalizedName()), r.name(), r.version(), s.sha256(),
+            stageRoot));
       }
+      removeUnused(spec.workDir(), used);
       BaseReplacement replacement = new BaseReplacement(spec, base, installed);
       List<InstalledPackage> withWhiteouts = new ArrayList<>();
       for (InstalledPackage p : installed) {
-        InstalledPackage q = replacement.apply(p, stageRoots.get(p.normalizedName()));
+        InstalledPackage q = replacement.apply(p, whiteoutRoot);
         if (q.replaced() != null) {
           log.info("python: " + q.name() + " " + q.replaced() + " in the base image replaced by " + q.version()
               + " (" + q.whiteouts().size() + " whiteouts)");
@@ -206,6 +212,18 @@ public final class PythonPackages {
         if (previous != null && !f.pathInImage().endsWith("/__init__.py")) {
           log.warn("python: " + f.pathInImage() + " is installed by both " + previous + " and " + p.name()
               + "; the later layer wins");
+        }
+      }
+    }
+  }
+
+  /** Staging directories of packages no longer locked (or staged for another target) are removed. */
+  private static void removeUnused(Path workDir, Set<Path> used) throws IOException {
+    Files.createDirectories(workDir);
+    try (var list = Files.list(workDir)) {
+      for (Path p : list.toList()) {
+        if (!used.contains(p)) {
+          deleteRecursively(p);
         }
       }
     }

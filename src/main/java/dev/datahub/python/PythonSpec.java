@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * @param pythonExecutable the interpreter that launchers and rewritten shebangs name
  * @param providedByBase names the base image provides: they satisfy dependencies and are not installed
  * @param cacheDir download cache, one directory per sha256
- * @param workDir where layer contents are staged (wiped at each run)
+ * @param workDir where layer contents are staged, one directory per package and target; a staged
+ *     directory is reused as is while the wheel and target stay the same, others are removed
  * @param maxLayers at most this many Python layers; more packages are grouped deterministically
  */
 public record PythonSpec(

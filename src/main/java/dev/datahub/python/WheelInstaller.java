@@ -104,6 +104,63 @@ final class WheelInstaller {
 
   private record Staged(String pathInImage, int mode, String hash, long size) {}
 
+  static final String STAGED_MARKER = ".datahub-staged";
+
+  /**
+   * The staging directory for a wheel: named by package, version and a key over the wheel's hash
+   * and every spec field that changes the installed bytes, so a directory can be reused as is.
+   */
+  Path stageRoot(Path workDir, String normalizedName, String version, String sha256) {
+    String key = String.join("\n", "layout-1", sha256, spec.sitePackages(), spec.scriptsDir(), spec.pythonExecutable(),
+        spec.prefix(), spec.shortPythonVersion());
+    String hex = java.util.HexFormat.of().formatHex(WheelCache.sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+    return workDir.resolve(normalizedName + "-" + version + "-" + hex.substring(0, 12));
+  }
+
+  /**
+   * Reuses a complete staging directory from an earlier build (files untouched, so their
+   * timestamps stay and an image builder's layer cache still hits), else installs afresh.
+   */
+  InstalledPackage installOrReuse(WheelArchive wheel, String name, String version, String sha256, Path stageRoot) {
+    Path marker = stageRoot.resolve(STAGED_MARKER);
+    try {
+      if (Files.isRegularFile(marker)) {
+        List<ImageFile> files = new ArrayList<>();
+        boolean complete = true;
+        for (String line : Files.readAllLines(marker, StandardCharsets.UTF_8)) {
+          if (line.isEmpty()) {
+            continue;
+          }
+          int space = line.indexOf(' ');
+          String path = line.substring(space + 1);
+          Path source = stageRoot.resolve(path.substring(1));
+          if (!Files.isRegularFile(source)) {
+            complete = false;
+            break;
+          }
+          files.add(new ImageFile(source, path, Integer.parseInt(line.substring(0, space), 8)));
+        }
+        if (complete) {
+          return new InstalledPackage(name, version, wheel.file.getFileName().toString(), sha256, files, List.of(), null);
+        }
+      }
+      PythonPackages.deleteRecursively(stageRoot);
+      InstalledPackage installed = install(wheel, name, version, sha256, stageRoot);
+      StringBuilder manifest = new StringBuilder();
+      for (ImageFile f : installed.files()) {
+        manifest.append(Integer.toOctalString(f.mode())).append(' ').append(f.pathInImage()).append('\n');
+      }
+      Files.writeString(marker, manifest.toString(), StandardCharsets.UTF_8); // last: marks the directory complete
+      return installed;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DataHubException d) {
+        throw d;
+      }
+      throw new DataHubException("cannot stage " + name + " " + version + " in " + stageRoot + ": " + e.getMessage()
+          + " — delete " + stageRoot.getParent() + " and build again");
+    }
+  }
+
   /** Installs {@code wheel} into {@code stageRoot} (which must be empty or absent). */
   InstalledPackage install(WheelArchive wheel, String name, String version, String sha256, Path stageRoot) {
     String wheelName = wheel.file.getFileName().toString();

@@ -158,6 +158,26 @@ class PythonPackagesTest {
   }
 
   @Test
+  void stagedPackagesAreReusedUntouchedAndRepairedWhenIncomplete() throws Exception {
+    PythonSpec spec = spec(fullLock()).withIndex("none").withFindLinks(wheels);
+    List<ImageLayer> first = packages().layers(spec, BaseImageFiles.none(), StepLog.silent());
+    ImageFile init = first.get(3).files().stream().filter(f -> f.pathInImage().endsWith("hello/__init__.py")).findFirst()
+        .orElseThrow();
+    Files.setLastModifiedTime(init.source(), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+    Files.createDirectories(work.resolve("stale-1.0-000000000000"));
+
+    List<ImageLayer> second = packages().layers(spec, BaseImageFiles.none(), StepLog.silent());
+    assertEquals(1_000_000_000_000L, Files.getLastModifiedTime(init.source()).toMillis(), "not rewritten");
+    assertEquals(digests(first), digests(second));
+    assertFalse(Files.exists(work.resolve("stale-1.0-000000000000")), "unused staging removed");
+
+    Files.delete(init.source());
+    List<ImageLayer> repaired = packages().layers(spec, BaseImageFiles.none(), StepLog.silent());
+    assertTrue(Files.isRegularFile(init.source()));
+    assertEquals(digests(first), digests(repaired));
+  }
+
+  @Test
   void addingOnePackageChangesOnlyItsLayer() throws Exception {
     Path lock = fullLock();
     PythonSpec spec = spec(lock).withIndex("none").withFindLinks(wheels);
