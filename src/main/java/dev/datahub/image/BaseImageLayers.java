@@ -1,6 +1,5 @@
 package dev.datahub.image;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.ImageReference;
@@ -93,43 +92,57 @@ public final class BaseImageLayers {
     return manifest.layers().size();
   }
 
+  /** Mode and owner of a directory in the base image. */
+  public record Directory(int mode, String owner) {}
+
+  /** What {@link #scan} found: file texts and directory attributes, as the container sees them. */
+  public record Contents(Map<String, String> files, Map<String, Directory> directories) {
+    public Contents {
+      files = new TreeMap<>(files);
+      directories = new TreeMap<>(directories);
+    }
+  }
+
   /**
-   * Text of every regular file whose absolute path passes {@code wanted}, as the container sees it.
-   * {@code cacheKey} names the filter for the cache (same key, same filter).
+   * Reads the text of every regular file whose absolute path passes {@code files}, and mode and
+   * owner of every directory that passes {@code directories}. {@code cacheKey} names the two filters
+   * for the cache (same key, same filters).
    */
-  public Map<String, String> textFiles(String cacheKey, Predicate<String> wanted) {
+  public Contents scan(String cacheKey, Predicate<String> files, Predicate<String> directories) {
     Path cached = cacheDirectory == null ? null
         : cacheDirectory.resolve("base-files").resolve(manifestDigest.replace(':', '-') + "-" + sha256(
             cacheKey.getBytes(StandardCharsets.UTF_8)).substring(7, 23) + ".json");
     if (cached != null && Files.isRegularFile(cached)) {
       try {
-        return JSON.readValue(cached.toFile(), new TypeReference<TreeMap<String, String>>() {});
+        return JSON.readValue(cached.toFile(), Contents.class);
       } catch (IOException e) {
         // a damaged cache entry is read again from the registry
       }
     }
-    Map<String, String> files = new TreeMap<>();
+    Map<String, String> texts = new TreeMap<>();
+    Map<String, Directory> dirs = new TreeMap<>();
     try {
       for (ManifestLayers.Blob layer : manifest.layers()) {
         try (InputStream blob = registry.blob(repository, layer.digest())) {
-          apply(blob, layer.mediaType(), wanted, files);
+          apply(blob, layer.mediaType(), files, directories, texts, dirs);
         }
       }
+      Contents contents = new Contents(texts, dirs);
       if (cached != null) {
         Files.createDirectories(cached.getParent());
         Path temp = Files.createTempFile(cached.getParent(), "base", ".tmp");
-        JSON.writeValue(temp.toFile(), files);
+        JSON.writeValue(temp.toFile(), contents);
         Files.move(temp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
+      return contents;
     } catch (IOException e) {
       throw new DataHubException("cannot read the layers of the base image: " + e.getMessage()
           + " — check the registry and your network");
     }
-    return files;
   }
 
-  private static void apply(InputStream blob, String mediaType, Predicate<String> wanted, Map<String, String> files)
-      throws IOException {
+  private static void apply(InputStream blob, String mediaType, Predicate<String> wantedFiles,
+      Predicate<String> wantedDirs, Map<String, String> files, Map<String, Directory> dirs) throws IOException {
     if (mediaType.contains("zstd")) {
       throw new DataHubException("base image layer compressed with zstd is not supported — use a gzip-compressed base");
     }
@@ -143,12 +156,17 @@ public final class BaseImageLayers {
         if (name.equals(".wh..wh..opq")) {
           String prefix = parent + "/";
           files.keySet().removeIf(p -> p.startsWith(prefix));
+          dirs.keySet().removeIf(p -> p.startsWith(prefix));
         } else if (name.startsWith(".wh.")) {
           String removed = parent + "/" + name.substring(4);
           files.remove(removed);
+          dirs.remove(removed);
           files.keySet().removeIf(p -> p.startsWith(removed + "/"));
-        } else if (entry.isFile() && wanted.test(path)) {
+          dirs.keySet().removeIf(p -> p.startsWith(removed + "/"));
+        } else if (entry.isFile() && wantedFiles.test(path)) {
           files.put(path, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+        } else if (entry.isDirectory() && wantedDirs.test(path)) {
+          dirs.put(path, new Directory(entry.getMode() & 07777, entry.getLongUserId() + ":" + entry.getLongGroupId()));
         }
       }
     }

@@ -27,7 +27,7 @@ final class ImageFiles {
   static List<PlannedLayer> plan(List<ContentMapping> mappings, List<ImageLayer> extraLayers, Path projectDirectory) {
     List<PlannedLayer> layers = new ArrayList<>();
     for (ImageLayer extra : extraLayers) {
-      layers.add(new PlannedLayer(extra.name(), extra.files(), "0:0"));
+      layers.add(new PlannedLayer(extra.name(), extra.files(), extra.owner()));
     }
     for (ContentMapping mapping : mappings) {
       layers.add(plan(mapping, projectDirectory));

@@ -9,11 +9,18 @@ import java.util.List;
  *
  * @param name shown in progress lines, e.g. {@code notebooks} or {@code python: numpy 2.1.0}
  * @param files the files, in the order they are written
+ * @param owner {@code uid:gid} of files that do not name their own
  */
-public record ImageLayer(String name, List<ImageFile> files) {
+public record ImageLayer(String name, List<ImageFile> files, String owner) {
 
   public ImageLayer {
     files = List.copyOf(files);
+    owner = owner == null || owner.isBlank() ? "0:0" : owner;
+  }
+
+  /** A layer whose files belong to root ({@code 0:0}). */
+  public ImageLayer(String name, List<ImageFile> files) {
+    this(name, files, null);
   }
 
   /**
@@ -22,12 +29,17 @@ public record ImageLayer(String name, List<ImageFile> files) {
    * @param source a file or directory on disk
    * @param pathInImage absolute path in the image, with forward slashes
    * @param mode POSIX permission bits, e.g. {@code 0644}
+   * @param owner {@code uid:gid}; null: the layer's owner
    */
-  public record ImageFile(java.nio.file.Path source, String pathInImage, int mode) {
+  public record ImageFile(java.nio.file.Path source, String pathInImage, int mode, String owner) {
     public ImageFile {
       if (!pathInImage.startsWith("/")) {
         throw new IllegalArgumentException("path in image must be absolute: " + pathInImage);
       }
+    }
+
+    public ImageFile(java.nio.file.Path source, String pathInImage, int mode) {
+      this(source, pathInImage, mode, null);
     }
   }
 }

@@ -170,7 +170,7 @@ public final class SingleUserImage {
         sha.update(("layer:" + layer.name() + ":" + layer.owner() + "\n").getBytes(StandardCharsets.UTF_8));
         for (ImageFile file : layer.files()) {
           boolean dir = Files.isDirectory(file.source());
-          sha.update((file.pathInImage() + " " + Integer.toOctalString(file.mode()) + " "
+          sha.update((file.pathInImage() + " " + Integer.toOctalString(file.mode()) + " " + file.owner() + " "
               + (dir ? "dir" : fileSha256(file.source())) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }
@@ -385,7 +385,8 @@ public final class SingleUserImage {
     FileEntriesLayer.Builder builder = FileEntriesLayer.builder().setName(layer.name());
     for (ImageFile file : layer.files()) {
       builder.addEntry(new FileEntry(file.source(), AbsoluteUnixPath.get(file.pathInImage()),
-          FilePermissions.fromOctalString(String.format("%03o", file.mode() & 0777)), FIXED_TIME, layer.owner()));
+          FilePermissions.fromOctalString(String.format("%03o", file.mode() & 0777)), FIXED_TIME,
+          file.owner() != null ? file.owner() : layer.owner()));
     }
     return builder.build();
   }

@@ -6,6 +6,8 @@ import dev.datahub.image.ImageSpec;
 import dev.datahub.image.RegistryCredential;
 import dev.datahub.image.SingleUserImage;
 import dev.datahub.image.SourceRevision;
+import dev.datahub.python.PythonImageLayers;
+import dev.datahub.python.PythonSpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -81,7 +83,13 @@ public class BuildImageMojo extends AbstractDataHubMojo {
 
   @Override
   protected void run() {
-    BuiltImage built = new SingleUserImage(registryCredentials(), log()).build(spec());
+    RegistryCredential.Lookup credentials = registryCredentials();
+    ImageSpec spec = spec();
+    if (image.python != null && image.python.isEnabled()) {
+      PythonSpec python = image.python.toSpec(project.getBasedir().toPath(), outputDirectory().resolve("python"));
+      spec = spec.withExtraLayers(PythonImageLayers.forImage(spec, python, credentials, log()));
+    }
+    BuiltImage built = new SingleUserImage(credentials, log()).build(spec);
     if (!built.pushed()) {
       log().info("No <to> registry set (or -Ddatahub.image.push=false): the image is in " + built.tarball());
     }

@@ -40,6 +40,9 @@ public class ImageConfig {
   /** Registry hosts ({@code host[:port]}) that may be reached over plain HTTP. */
   List<String> allowInsecureRegistries = new ArrayList<>();
 
+  /** Python packages from a hashed lock file, installed as wheel layers (see docs/python-packages.md). */
+  PythonConfig python;
+
   /** Adds {@code org.opencontainers.image.revision} = the git commit (changes the digest on every commit). */
   boolean labelRevision;
 

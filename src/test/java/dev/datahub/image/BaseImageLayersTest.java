@@ -44,13 +44,16 @@ class BaseImageLayersTest {
 
       BaseImageLayers base = BaseImageLayers.open(spec.to, Set.of(registry.host()), RegistryCredential.Lookup.none(), cache);
       assertEquals(2, base.layerCount());
-      Map<String, String> files = base.textFiles("dist-info", p -> p.startsWith(SP) && p.contains(".dist-info/"));
-      assertEquals(Map.of(SP + "/foo-1.0.dist-info/METADATA", "Name: foo\nVersion: 1.0\n"), files);
+      BaseImageLayers.Contents contents = base.scan("dist-info", p -> p.startsWith(SP) && p.contains(".dist-info/"),
+          p -> p.equals("/opt") || p.equals(SP));
+      assertEquals(Map.of(SP + "/foo-1.0.dist-info/METADATA", "Name: foo\nVersion: 1.0\n"), contents.files());
+      assertEquals(Set.of("/opt", SP), contents.directories().keySet());
+      assertEquals(new BaseImageLayers.Directory(0755, "0:0"), contents.directories().get("/opt"));
 
       long mark = registry.mark();
-      Map<String, String> again = BaseImageLayers.open(spec.to, Set.of(registry.host()), RegistryCredential.Lookup.none(),
-          cache).textFiles("dist-info", p -> p.startsWith(SP) && p.contains(".dist-info/"));
-      assertEquals(files, again);
+      BaseImageLayers.Contents again = BaseImageLayers.open(spec.to, Set.of(registry.host()),
+          RegistryCredential.Lookup.none(), cache).scan("dist-info", p -> false, p -> false);
+      assertEquals(contents, again, "same cache key: the cached scan is returned");
       List<String> blobReads = registry.requestsSince(mark).stream().filter(r -> r.contains("/blobs/")).toList();
       assertEquals(List.of(), blobReads, "second read comes from the cache");
     }

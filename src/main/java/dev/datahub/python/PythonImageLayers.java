@@ -1,0 +1,95 @@
+package dev.datahub.python;
+
+import dev.datahub.image.BaseImageLayers;
+import dev.datahub.image.ImageLayer;
+import dev.datahub.image.ImageLayer.ImageFile;
+import dev.datahub.image.ImageSpec;
+import dev.datahub.image.RegistryCredential;
+import dev.datahub.image.SingleUserImage;
+import dev.datahub.log.StepLog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Python packages as layers that fit the real base image: the base's distributions are read from
+ * its layers (so a package it has in another version is replaced cleanly), files are owned by
+ * whoever owns the base's site-packages (jovyan in docker-stacks, so {@code %pip} keeps working),
+ * and every directory a Python layer touches carries the base's own mode and owner instead of the
+ * root:root 0755 an image builder would otherwise write over it.
+ */
+public final class PythonImageLayers {
+
+  private PythonImageLayers() {}
+
+  public static List<ImageLayer> forImage(ImageSpec image, PythonSpec python, RegistryCredential.Lookup credentials,
+      StepLog log) {
+    String sitePackages = trim(python.sitePackages());
+    String prefix = commonDirectory(sitePackages, trim(python.scriptsDir()));
+    BaseImageLayers.Contents contents;
+    BaseImageFiles base;
+    if (SingleUserImage.SCRATCH.equals(image.from())) {
+      contents = new BaseImageLayers.Contents(Map.of(), Map.of());
+      base = BaseImageFiles.fromDistInfoFiles(sitePackages, image.content().size(), Map.of());
+    } else {
+      log.info("Reading the Python distributions of base image " + image.from() + " (cached per base digest)");
+      BaseImageLayers layers = BaseImageLayers.open(image.from(), image.allowInsecureRegistries(), credentials,
+          image.cacheDirectory());
+      String distInfo = sitePackages + "/";
+      contents = layers.scan("python-v1 " + sitePackages + " " + prefix,
+          p -> p.startsWith(distInfo) && p.contains(".dist-info/") && (p.endsWith("/METADATA") || p.endsWith("/RECORD")),
+          p -> prefix.equals(p) || prefix.startsWith(p + "/") || p.startsWith(prefix + "/"));
+      base = BaseImageFiles.fromDistInfoFiles(sitePackages, layers.layerCount() + image.content().size(), contents.files());
+    }
+    BaseImageLayers.Directory siteDir = contents.directories().get(sitePackages);
+    String owner = siteDir == null ? "0:0" : siteDir.owner();
+    List<ImageLayer> result = new ArrayList<>();
+    for (ImageLayer layer : new PythonPackages().layers(python, base, log)) {
+      result.add(withDirectories(layer, owner, contents.directories(), python.workDir()));
+    }
+    return result;
+  }
+
+  /** Adds an entry for every ancestor directory of the layer's files: the base's attributes, or new ones. */
+  private static ImageLayer withDirectories(ImageLayer layer, String owner, Map<String, BaseImageLayers.Directory> baseDirs,
+      Path anyDirectory) {
+    Map<String, ImageFile> directories = new TreeMap<>();
+    for (ImageFile file : layer.files()) {
+      for (String dir = parent(file.pathInImage()); !dir.equals("/"); dir = parent(dir)) {
+        if (directories.containsKey(dir)) {
+          break;
+        }
+        BaseImageLayers.Directory existing = baseDirs.get(dir);
+        directories.put(dir, existing != null
+            ? new ImageFile(anyDirectory, dir, existing.mode() & 0777, existing.owner())
+            : new ImageFile(anyDirectory, dir, 0755, owner));
+      }
+    }
+    List<ImageFile> files = new ArrayList<>(directories.values());
+    files.addAll(layer.files());
+    return new ImageLayer(layer.name(), files, owner);
+  }
+
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+
+  private static String trim(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  /** {@code /opt/conda} for {@code /opt/conda/lib/python3.11/site-packages} and {@code /opt/conda/bin}. */
+  static String commonDirectory(String a, String b) {
+    String[] x = a.split("/");
+    String[] y = b.split("/");
+    StringBuilder common = new StringBuilder();
+    for (int i = 1; i < Math.min(x.length, y.length) && x[i].equals(y[i]); i++) {
+      common.append('/').append(x[i]);
+    }
+    return common.length() == 0 ? "/" : common.toString();
+  }
+
+}
