@@ -22,7 +22,7 @@ public record WheelMetadata(String name, String version, List<String> requiresDi
     List<String> requires = new ArrayList<>();
     String key = null;
     StringBuilder value = new StringBuilder();
-    for (String line : (text + "\n\n").split("\r?\n")) {
+    for (String line : (text + "\n\n").split("\r?\n", -1)) {
       if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && key != null) {
         value.append(' ').append(line.trim());
         continue;

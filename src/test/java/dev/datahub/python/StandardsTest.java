@@ -173,4 +173,11 @@ class StandardsTest {
     assertEquals("/opt/conda/bin/tool",
         InstalledDistribution.resolve("/opt/conda/lib/python3.11/site-packages", "../../../bin/tool"));
   }
+
+  @Test
+  void metadataWhoseLastHeaderIsVersionKeepsIt() {
+    WheelMetadata m = WheelMetadata.parse("Metadata-Version: 2.1\nName: itpkg\nVersion: 1.0\n");
+    org.junit.jupiter.api.Assertions.assertEquals("itpkg", m.name());
+    org.junit.jupiter.api.Assertions.assertEquals("1.0", m.version());
+  }
 }
