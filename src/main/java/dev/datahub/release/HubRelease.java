@@ -72,7 +72,7 @@ public final class HubRelease {
 
   /** The bundle this request would deploy, with values composed (and secrets registered with the redactor). */
   public ReleaseBundle bundle(DeployRequest request, ComposedValues values) {
-    return new ReleaseBundle(request.image().reference(), request.image().digest(), request.chart().name(),
+    return new ReleaseBundle(request.image().fullReference(), request.image().digest(), request.chart().name(),
         request.chart().version(), request.chart().digest(), values.valuesHash(), values.secretValuesHash(),
         request.sourceCommit());
   }
@@ -224,8 +224,7 @@ public final class HubRelease {
     if (name == null || tag == null) {
       return null;
     }
-    String digest = digestOf(String.valueOf(tag));
-    return digest == null ? name + ":" + tag : name + "@" + digest;
+    return name + ":" + tag;
   }
 
   static String digestOf(String reference) {

@@ -45,4 +45,9 @@ public record ImageRef(String repository, String tag, String digest) {
   public String reference() {
     return repository + "@" + digest;
   }
+
+  /** {@code repository:tag@sha256:…}, what the pod spec gets. */
+  public String fullReference() {
+    return repository + ":" + tagValue();
+  }
 }

@@ -93,7 +93,7 @@ class HubReleaseTest {
     StoredRelease live = staging.store().latest().orElseThrow();
     assertEquals(3, live.revision());
     assertEquals("deployed", live.status());
-    assertEquals("registry.example.org/datahub/user@sha256:" + "a".repeat(64), staging.imageOf(live));
+    assertEquals("registry.example.org/datahub/user:1@sha256:" + "a".repeat(64), staging.imageOf(live));
     assertFalse(fx.log.text().contains(ReleaseFixture.SECRET_TOKEN));
   }
 
