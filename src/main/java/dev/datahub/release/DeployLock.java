@@ -59,6 +59,14 @@ public final class DeployLock implements AutoCloseable {
         throw new DataHubException("deploy lock Lease " + NAME + " in namespace " + namespace + " was taken by another "
             + "run just now — retry when it has finished");
       }
+      if (e.getCode() == 404) {
+        throw new DataHubException("namespace " + namespace + " does not exist — create it (kubectl create namespace "
+            + namespace + ") or fix <namespace>");
+      }
+      if (e.getCode() == 401 || e.getCode() == 403) {
+        throw new DataHubException("not allowed to manage Lease " + NAME + " in namespace " + namespace + " (HTTP "
+            + e.getCode() + ") — grant the deploying identity create/update/delete on leases.coordination.k8s.io");
+      }
       throw e;
     }
     return new DeployLock(client, namespace, holder);
