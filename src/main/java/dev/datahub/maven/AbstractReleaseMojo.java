@@ -1,0 +1,142 @@
+package dev.datahub.maven;
+
+import dev.datahub.DataHubException;
+import dev.datahub.image.BuiltImage;
+import dev.datahub.promotion.SmokeRunner;
+import dev.datahub.release.ChartSource;
+import dev.datahub.release.EnvironmentSpec;
+import dev.datahub.release.HubRelease;
+import dev.datahub.release.ImageRef;
+import dev.datahub.release.KubeTarget;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/** The configuration shared by deploy-staging, promote, rollback, status and plan. */
+public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
+
+  /** The Helm chart: {@code <directory>}, {@code <repository>/<name>/<version>} or {@code <oci>/<version>}. */
+  @Parameter
+  protected ChartConfig chart;
+
+  /** Values files for every environment, first in order. */
+  @Parameter
+  protected List<File> values;
+
+  /** {@code <staging>} and {@code <prod>}. */
+  @Parameter
+  protected Environments environments;
+
+  /** The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. */
+  @Parameter(property = "datahub.image")
+  protected String image;
+
+  /** Return a release stuck in pending-* to its last deployed revision before going on. */
+  @Parameter(property = "datahub.recover", defaultValue = "false")
+  protected boolean recover;
+
+  /** The source commit to record; default: git rev-parse HEAD in the project directory. */
+  @Parameter(property = "datahub.commit")
+  protected String commit;
+
+  /** How many deployment records to keep per environment. */
+  @Parameter(property = "datahub.records.keep", defaultValue = "10")
+  protected int keepRecords;
+
+  /** For the smoke-test goal: roll the environment back when its smoke test fails. */
+  @Parameter(property = "datahub.smoke.rollbackOnFailure", defaultValue = "false")
+  protected boolean rollbackOnSmokeFailure;
+
+  private final List<KubeTarget> opened = new ArrayList<>();
+
+  @Override
+  protected final void run() throws MojoExecutionException, MojoFailureException {
+    try {
+      runRelease();
+    } finally {
+      opened.forEach(KubeTarget::close);
+    }
+  }
+
+  protected abstract void runRelease() throws MojoExecutionException, MojoFailureException;
+
+  protected ChartSource chartSource() {
+    if (chart == null) {
+      throw new DataHubException("no <chart> configured — add <chart><directory>…</directory></chart> to the plugin");
+    }
+    return chart.toSource();
+  }
+
+  protected List<Path> commonValues() {
+    return values == null ? List.of() : values.stream().map(File::toPath).toList();
+  }
+
+  protected EnvironmentSpec environment(String name) {
+    EnvironmentConfig config = environments == null ? null
+        : "staging".equals(name) ? environments.staging : "prod".equals(name) ? environments.prod : null;
+    if (config == null) {
+      throw new DataHubException("no <environments><" + name + "> configured — add it (kubeContext, namespace, "
+          + "release) to the plugin configuration");
+    }
+    return config.toSpec(name);
+  }
+
+  protected HubRelease hubRelease(String environment) {
+    KubeTarget target = KubeTarget.open(environment(environment));
+    opened.add(target);
+    return new HubRelease(target, redactor, log(), Clock.systemUTC(), outputDirectory().resolve("release"))
+        .keepRecords(keepRecords);
+  }
+
+  protected ImageRef imageRef() {
+    if (image != null && !image.isBlank()) {
+      return ImageRef.parse(image);
+    }
+    return ImageRef.of(BuiltImage.readFrom(outputDirectory()));
+  }
+
+  /** The smoke test run by promote on prod; the smoke-test goal's service implements it. Null: not configured. */
+  protected SmokeRunner smokeRunner() {
+    return null;
+  }
+
+  protected String sourceCommit() {
+    if (commit != null && !commit.isBlank()) {
+      return commit;
+    }
+    try {
+      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(project.getBasedir())
+          .redirectErrorStream(true).start();
+      String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && out.matches("[0-9a-f]{7,64}")) {
+        return out;
+      }
+    } catch (IOException e) {
+      // no git here: recorded as unknown
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return "unknown";
+  }
+
+  /** Writes a machine-readable result next to the build for CI (never holds secret values). */
+  protected void writeResult(String fileName, Object value) {
+    try {
+      Path dir = outputDirectory().resolve("release");
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(fileName), new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n");
+    } catch (IOException e) {
+      throw new DataHubException("cannot write " + fileName + " under " + outputDirectory() + ": " + e.getMessage());
+    }
+  }
+}

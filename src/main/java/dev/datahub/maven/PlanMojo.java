@@ -1,0 +1,65 @@
+package dev.datahub.maven;
+
+import dev.datahub.DataHubException;
+import dev.datahub.release.ComposedValues;
+import dev.datahub.release.EnvironmentSpec;
+import dev.datahub.release.HubRelease;
+import dev.datahub.release.ImageRef;
+import dev.datahub.release.ReleasePlan;
+import dev.datahub.release.ReleasePlanner;
+import dev.datahub.release.ValuesComposer;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Shows what a deploy would change. By default (e.g. {@code mvn verify} on a pull request) it only renders the chart
+ * with the composed values; with {@code -Ddatahub.plan.cluster=true} it compares with the live release.
+ */
+@Mojo(name = "plan", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+public class PlanMojo extends AbstractReleaseMojo {
+
+  @Parameter(property = "datahub.environment", defaultValue = "staging")
+  private String environment;
+
+  /** Compare with the live release in the environment's cluster. */
+  @Parameter(property = "datahub.plan.cluster", defaultValue = "false")
+  private boolean cluster;
+
+  @Parameter(property = "datahub.plan.skip", defaultValue = "false")
+  private boolean skipPlan;
+
+  @Override
+  protected void runRelease() {
+    EnvironmentSpec env = environment(environment);
+    ImageRef planned = plannedImage();
+    ComposedValues composed = new ValuesComposer(redactor).compose(commonValues(), env, planned,
+        outputDirectory().resolve("release"));
+    HubRelease live = cluster ? hubRelease(environment) : null;
+    ReleasePlan plan = new ReleasePlanner(redactor).plan(env, chartSource(), composed, planned, live);
+    plan.lines().forEach(log()::info);
+    writeResult(environment + "-plan.json", plan);
+  }
+
+  private ImageRef plannedImage() {
+    if (image != null && !image.isBlank()) {
+      return ImageRef.parse(image);
+    }
+    try {
+      return imageRef();
+    } catch (DataHubException e) {
+      log().info("No image to plan with (" + e.getMessage() + "); planning chart and values only");
+      return null;
+    }
+  }
+
+  @Override
+  protected String goalName() {
+    return "plan";
+  }
+
+  @Override
+  protected boolean skipGoal() {
+    return skipPlan;
+  }
+}

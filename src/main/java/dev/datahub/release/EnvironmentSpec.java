@@ -1,0 +1,53 @@
+package dev.datahub.release;
+
+import dev.datahub.DataHubException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One deployment target (staging or prod), validated once at the edge.
+ *
+ * @param name environment name, e.g. {@code staging}
+ * @param kubeconfig the kubeconfig file to read
+ * @param kubeContext the context to use; required, never the kubeconfig's current context
+ * @param imageValuesPath dotted path of the image block in the chart's values, e.g. {@code singleuser.image}
+ */
+public record EnvironmentSpec(
+    String name,
+    Path kubeconfig,
+    String kubeContext,
+    String namespace,
+    String release,
+    List<Path> valuesFiles,
+    List<Path> secretValuesFiles,
+    String imageValuesPath,
+    Duration timeout,
+    boolean atomic,
+    boolean cleanupOnFail,
+    String hubUrl) {
+
+  public static final String DEFAULT_IMAGE_VALUES_PATH = "singleuser.image";
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+  public EnvironmentSpec {
+    if (kubeContext == null || kubeContext.isBlank()) {
+      throw new DataHubException("environment '" + name + "' has no <kubeContext> — name the kubeconfig context to deploy "
+          + "to; the current context is never used");
+    }
+    if (namespace == null || namespace.isBlank()) {
+      throw new DataHubException("environment '" + name + "' has no <namespace> — set it in <environments><" + name + ">");
+    }
+    if (release == null || release.isBlank()) {
+      throw new DataHubException("environment '" + name + "' has no <release> — set the Helm release name");
+    }
+    valuesFiles = valuesFiles == null ? List.of() : List.copyOf(valuesFiles);
+    secretValuesFiles = secretValuesFiles == null ? List.of() : List.copyOf(secretValuesFiles);
+    imageValuesPath = imageValuesPath == null || imageValuesPath.isBlank() ? DEFAULT_IMAGE_VALUES_PATH : imageValuesPath;
+    timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+  }
+
+  public String describe() {
+    return name + " (context " + kubeContext + ", namespace " + namespace + ", release " + release + ")";
+  }
+}

@@ -1,0 +1,52 @@
+package dev.datahub.release;
+
+import dev.datahub.promotion.DeploymentRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What {@code status} shows for one environment: the live Helm release and the last deployment record. */
+public record EnvironmentStatus(
+    String environment,
+    Integer revision,
+    String state,
+    String image,
+    String chart,
+    DeploymentRecord lastRecord) {
+
+  public static EnvironmentStatus of(HubRelease release) {
+    Optional<StoredRelease> latest = release.store().latest();
+    Optional<DeploymentRecord> record = release.records().latest();
+    return new EnvironmentStatus(release.environment().name(), latest.map(StoredRelease::revision).orElse(null),
+        latest.map(StoredRelease::status).orElse("not installed"), latest.map(release::imageOf).orElse(null),
+        latest.map(StoredRelease::chart).orElse(null), record.orElse(null));
+  }
+
+  public String imageDigest() {
+    return HubRelease.digestOf(image);
+  }
+
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add(environment + ": release revision " + (revision == null ? "-" : revision) + " " + state
+        + (state != null && state.startsWith("pending-") ? " (STUCK: run with -Ddatahub.recover=true)" : ""));
+    lines.add("  image: " + (image == null ? "-" : image));
+    lines.add("  chart: " + (chart == null ? "-" : chart));
+    if (lastRecord == null) {
+      lines.add("  last deploy: none recorded");
+    } else {
+      lines.add("  last deploy: " + lastRecord.kind() + " " + lastRecord.result() + " at " + lastRecord.time()
+          + " from commit " + lastRecord.sourceCommit() + " (record " + lastRecord.id() + ")"
+          + (lastRecord.forced() ? " FORCED: " + lastRecord.forceReason() : ""));
+      lines.add("  last smoke test: " + (lastRecord.smoke() == null ? "none"
+          : lastRecord.smoke().status() + " at " + lastRecord.smoke().time() + " — " + lastRecord.smoke().summary()));
+    }
+    return lines;
+  }
+
+  /** Whether prod runs something other than what staging runs (by image digest and chart). */
+  public static boolean behind(EnvironmentStatus prod, EnvironmentStatus staging) {
+    return staging.imageDigest() != null && (!staging.imageDigest().equals(prod.imageDigest())
+        || !java.util.Objects.equals(staging.chart(), prod.chart()));
+  }
+}

@@ -1,0 +1,249 @@
+package dev.datahub.release;
+
+import dev.datahub.DataHubException;
+import dev.datahub.log.Redactor;
+import dev.datahub.log.StepLog;
+import dev.datahub.promotion.DeploymentRecord;
+import dev.datahub.promotion.DeploymentRecords;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Helm release of one environment: deploy (lock → values → helm upgrade → rollout watch → record), rollback from
+ * a stored revision, stuck-release detection and recovery. Plan → apply → record: every change ends in a
+ * {@link DeploymentRecord} in the namespace.
+ */
+public final class HubRelease {
+
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+
+  private final KubeTarget target;
+  private final Redactor redactor;
+  private final StepLog log;
+  private final Clock clock;
+  private final Path workDir;
+  private int keepRecords = 10;
+  private Duration poll = Duration.ofSeconds(2);
+
+  /** @param workDir where generated, non-secret files go (target/datahub/release) */
+  public HubRelease(KubeTarget target, Redactor redactor, StepLog log, Clock clock, Path workDir) {
+    this.target = target;
+    this.redactor = redactor;
+    this.log = log;
+    this.clock = clock;
+    this.workDir = workDir;
+  }
+
+  public HubRelease keepRecords(int keep) {
+    this.keepRecords = keep;
+    return this;
+  }
+
+  public HubRelease pollEvery(Duration interval) {
+    this.poll = interval;
+    return this;
+  }
+
+  public EnvironmentSpec environment() {
+    return target.environment();
+  }
+
+  public DeploymentRecords records() {
+    EnvironmentSpec env = target.environment();
+    return new DeploymentRecords(target.client(), env.namespace(), env.name(), keepRecords, clock);
+  }
+
+  public HelmReleaseStore store() {
+    EnvironmentSpec env = target.environment();
+    return new HelmReleaseStore(target.client(), env.namespace(), env.release());
+  }
+
+  /** What to deploy and why; {@code promotedFrom}/{@code forced}/{@code forceReason} only for promote. */
+  public record DeployRequest(ChartSource chart, List<Path> commonValues, ImageRef image, String sourceCommit,
+      String kind, String promotedFrom, boolean forced, String forceReason, boolean recover) {}
+
+  /** The bundle this request would deploy, with values composed (and secrets registered with the redactor). */
+  public ReleaseBundle bundle(DeployRequest request, ComposedValues values) {
+    return new ReleaseBundle(request.image().fullReference(), request.image().digest(), request.chart().name(),
+        request.chart().version(), request.chart().digest(), values.valuesHash(), values.secretValuesHash(),
+        request.sourceCommit());
+  }
+
+  public ComposedValues compose(DeployRequest request) {
+    return new ValuesComposer(redactor).compose(request.commonValues(), target.environment(), request.image(), workDir);
+  }
+
+  public DeploymentRecord deploy(DeployRequest request) {
+    EnvironmentSpec env = target.environment();
+    ComposedValues values = compose(request);
+    ReleaseBundle bundle = bundle(request, values);
+    log.info("Deploying " + bundle.image() + " with chart " + request.chart().describe() + " to " + env.describe());
+    try (DeployLock lock = lock(request.kind())) {
+      handleStuck(request.recover(), request.sourceCommit());
+      Optional<StoredRelease> previous = store().lastDeployed();
+      int revision;
+      try {
+        revision = HelmDeployer.upgrade(target, request.chart(), values.orderedFiles(),
+            request.kind() + " " + bundle.imageDigest() + " by datahub" + commitSuffix(request.sourceCommit()));
+      } catch (DataHubException e) {
+        writeRecord(request, bundle, 0, DeploymentRecord.FAILED, e.getMessage());
+        throw e;
+      }
+      log.info("Helm release " + env.release() + " is at revision " + revision + "; waiting for the rollout");
+      StoredRelease deployed = store().revision(revision).orElseThrow(() -> new DataHubException("Helm reported "
+          + "revision " + revision + " but its release Secret is missing in " + env.namespace() + " — check RBAC"));
+      try {
+        new RolloutWatch(target.client(), env.namespace(), log, poll)
+            .await(RolloutWatch.deploymentsIn(deployed.manifest()), env.timeout());
+      } catch (DataHubException failure) {
+        String result = DeploymentRecord.FAILED;
+        String message = failure.getMessage();
+        if (env.atomic() && previous.isPresent()) {
+          log.warn("Rollout failed; returning " + env.name() + " to revision " + previous.get().revision());
+          int back = HelmDeployer.reapply(target, previous.get(), "rollback to " + previous.get().revision()
+              + " after failed rollout of " + revision);
+          result = DeploymentRecord.ROLLED_BACK;
+          message = message + " (rolled back to revision " + previous.get().revision() + " as revision " + back + ")";
+        }
+        writeRecord(request, bundle, revision, result, message);
+        throw new DataHubException(redactor.redact(env.name() + " deploy failed: " + message));
+      }
+      DeploymentRecord record = writeRecord(request, bundle, revision, DeploymentRecord.SUCCEEDED, null);
+      log.info("Deployed revision " + revision + " to " + env.name() + "; record " + record.id());
+      return record;
+    }
+  }
+
+  /** Returns the environment to {@code revision}, or to the previous good revision when null. */
+  public DeploymentRecord rollback(Integer revision, String sourceCommit, boolean recover) {
+    EnvironmentSpec env = target.environment();
+    try (DeployLock lock = lock("rollback")) {
+      handleStuck(recover, sourceCommit);
+      return rollbackLocked(revision, sourceCommit, "rollback");
+    }
+  }
+
+  private DeploymentRecord rollbackLocked(Integer revision, String sourceCommit, String kind) {
+    EnvironmentSpec env = target.environment();
+    List<StoredRelease> history = store().history();
+    StoredRelease current = history.stream().filter(StoredRelease::deployed).findFirst().orElseThrow(() ->
+        new DataHubException("release " + env.release() + " in " + env.namespace() + " has no deployed revision — "
+            + "nothing to roll back; deploy first"));
+    StoredRelease to;
+    if (revision != null) {
+      to = history.stream().filter(r -> r.revision() == revision).findFirst().orElseThrow(() -> new DataHubException(
+          "release " + env.release() + " has no revision " + revision + " (Helm keeps " + history.stream()
+              .map(r -> String.valueOf(r.revision())).toList() + ") — pick one of those"));
+    } else {
+      to = history.stream().filter(r -> r.revision() < current.revision() && "superseded".equals(r.status()))
+          .findFirst().orElseThrow(() -> new DataHubException("release " + env.release() + " has no earlier good "
+              + "revision than " + current.revision() + " — pass -Ddatahub.revision=N"));
+    }
+    log.info("Rolling " + env.name() + " back from revision " + current.revision() + " to revision " + to.revision()
+        + " (" + to.chart() + ")");
+    int newRevision = HelmDeployer.reapply(target, to, kind + " to " + to.revision());
+    StoredRelease applied = store().revision(newRevision).orElseThrow();
+    new RolloutWatch(target.client(), env.namespace(), log, poll)
+        .await(RolloutWatch.deploymentsIn(applied.manifest()), env.timeout());
+    String image = imageOf(to);
+    DeploymentRecord record = records().write(new DeploymentRecord(null, env.name(), kind, env.release(), newRevision,
+        image, digestOf(image), to.chartName(), to.chartVersion(), null, Values.hash(redactedConfig(to)), null,
+        sourceCommit, now(), DeploymentRecord.SUCCEEDED, "re-applied revision " + to.revision(), null, null, false,
+        null));
+    log.info("Rolled back: revision " + newRevision + " runs what revision " + to.revision() + " ran; record "
+        + record.id());
+    return record;
+  }
+
+  /**
+   * A release whose latest revision is pending-install/-upgrade/-rollback (an interrupted --wait) blocks every Helm
+   * upgrade. Without {@code recover} this explains and fails; with it, the pending revision is marked failed and the
+   * last deployed revision is re-applied.
+   */
+  private void handleStuck(boolean recover, String sourceCommit) {
+    EnvironmentSpec env = target.environment();
+    Optional<StoredRelease> latest = store().latest();
+    if (latest.isEmpty() || !latest.get().pending()) {
+      return;
+    }
+    StoredRelease stuck = latest.get();
+    Optional<StoredRelease> good = store().lastDeployed();
+    if (!recover) {
+      throw new DataHubException("release " + env.release() + " in " + env.namespace() + " is stuck in "
+          + stuck.status() + " at revision " + stuck.revision() + " (an interrupted Helm operation) and blocks every "
+          + "upgrade — rerun with -Ddatahub.recover=true to mark it failed and return to "
+          + good.map(g -> "revision " + g.revision()).orElse("the state before it"));
+    }
+    log.warn("Recovering " + env.release() + ": revision " + stuck.revision() + " is " + stuck.status()
+        + "; marking it failed");
+    store().markFailed(stuck, "interrupted " + stuck.status() + ", marked failed by datahub recovery");
+    if (good.isPresent()) {
+      rollbackLocked(good.get().revision(), sourceCommit, "recover");
+    }
+  }
+
+  /** Whether the latest Helm revision is stuck, for status. */
+  public Optional<StoredRelease> stuckRevision() {
+    return store().latest().filter(StoredRelease::pending);
+  }
+
+  private DeployLock lock(String what) {
+    EnvironmentSpec env = target.environment();
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "unknown-host";
+    }
+    String holder = System.getProperty("user.name") + "@" + host + " " + what + " " + env.name();
+    return DeployLock.acquire(target.client(), env.namespace(), holder, env.timeout().plusMinutes(5), clock);
+  }
+
+  private DeploymentRecord writeRecord(DeployRequest request, ReleaseBundle bundle, int revision, String result,
+      String failure) {
+    EnvironmentSpec env = target.environment();
+    return records().write(new DeploymentRecord(null, env.name(), request.kind(), env.release(), revision,
+        bundle.image(), bundle.imageDigest(), bundle.chartName(), bundle.chartVersion(), bundle.chartDigest(),
+        bundle.valuesHash(), bundle.secretValuesHash(), bundle.sourceCommit(), now(), result,
+        failure == null ? null : redactor.redact(failure), null, request.promotedFrom(), request.forced(),
+        request.forceReason()));
+  }
+
+  /** The image a stored revision runs, read from its values at the environment's image path. */
+  public String imageOf(StoredRelease release) {
+    Object name = Values.at(release.config(), environment().imageValuesPath() + ".name");
+    Object tag = Values.at(release.config(), environment().imageValuesPath() + ".tag");
+    if (name == null || tag == null) {
+      return null;
+    }
+    return name + ":" + tag;
+  }
+
+  static String digestOf(String reference) {
+    if (reference == null) {
+      return null;
+    }
+    Matcher m = DIGEST.matcher(reference);
+    return m.find() ? m.group() : null;
+  }
+
+  private java.util.Map<String, Object> redactedConfig(StoredRelease release) {
+    return release.config();
+  }
+
+  private String now() {
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock));
+  }
+
+  private static String commitSuffix(String commit) {
+    return commit == null ? "" : " from " + commit;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.datahub.release;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a deploy would change, as pure data. Secret values never appear: changed secret paths show {@code ****}.
+ *
+ * @param manifestRendered false when the chart could not be rendered here (a chart calling {@code lookup} without a
+ *     reachable default cluster); {@code renderNote} says why
+ * @param comparedWithCluster true when the live release was read
+ * @param resourceChanges lines like {@code + Deployment/hub}, {@code ~ ConfigMap/hub}, {@code - Service/old}
+ * @param valueChanges lines like {@code ~ singleuser.image.tag: "1@sha256:a…" -> "1@sha256:b…"}
+ */
+public record ReleasePlan(
+    String environment,
+    String image,
+    String chart,
+    Integer liveRevision,
+    boolean manifestRendered,
+    String renderNote,
+    List<String> renderedResources,
+    boolean comparedWithCluster,
+    List<String> resourceChanges,
+    List<String> valueChanges,
+    String valuesHash,
+    String secretValuesHash) {
+
+  public List<String> lines() {
+    List<String> out = new ArrayList<>();
+    out.add("Plan for " + environment + ": image " + (image == null ? "(none: build-image has not run)" : image)
+        + ", chart " + chart);
+    out.add("  values hash " + valuesHash + ", secret values hash " + secretValuesHash);
+    if (manifestRendered) {
+      out.add("  rendered " + renderedResources.size() + " resources: " + String.join(", ", renderedResources));
+    } else {
+      out.add("  manifest not rendered: " + renderNote);
+    }
+    if (!comparedWithCluster) {
+      out.add("  not compared with a cluster (render only; -Ddatahub.plan.cluster=true compares with the live release)");
+      return out;
+    }
+    out.add("  live release: " + (liveRevision == null ? "not installed (first install)" : "revision " + liveRevision));
+    out.add("  resources (" + resourceChanges.size() + " changed):");
+    resourceChanges.forEach(l -> out.add("    " + l));
+    out.add("  values (" + valueChanges.size() + " changed):");
+    valueChanges.forEach(l -> out.add("    " + l));
+    return out;
+  }
+}

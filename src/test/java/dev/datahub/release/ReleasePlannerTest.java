@@ -1,0 +1,84 @@
+package dev.datahub.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.datahub.fixtures.ReleaseFixture;
+import dev.datahub.log.Redactor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleasePlannerTest {
+
+  private static final String NEW_TOKEN = "n3w-pr0xy-t0ken-91c2";
+
+  @TempDir Path tmp;
+
+  @Test
+  void planAgainstTheLiveReleaseListsChangedResourcesAndValuesWithSecretsMasked() throws Exception {
+    try (ReleaseFixture fx = new ReleaseFixture(tmp)) {
+      assertNotNull(System.getenv("KUBECONFIG"), "the build sets KUBECONFIG for tests (pom.xml surefire "
+          + "environmentVariables); run the tests through Maven");
+      EnvironmentSpec env = fx.staging();
+      HubRelease staging = fx.release(env);
+      staging.deploy(fx.request(ReleaseFixture.image('a')));
+
+      // A fresh JVM's view: nothing registered with the redactor except what this plan reads.
+      Redactor redactor = new Redactor();
+      Path rotated = fx.file("rotated-secret.yaml", "proxy:\n  secretToken: \"" + NEW_TOKEN + "\"\n");
+      EnvironmentSpec next = new EnvironmentSpec("staging", env.kubeconfig(), env.kubeContext(), env.namespace(),
+          env.release(), env.valuesFiles(), List.of(rotated), null, env.timeout(), true, true, null);
+      ImageRef image = ReleaseFixture.image('b');
+      ComposedValues values = new ValuesComposer(redactor).compose(List.of(), next, image, tmp.resolve("work"));
+
+      ReleasePlan plan = new ReleasePlanner(redactor).plan(next, ChartSource.local(ReleaseFixture.CHART), values, image,
+          staging);
+      String text = String.join("\n", plan.lines());
+      System.out.println(text);
+
+      assertTrue(plan.manifestRendered(), plan.renderNote());
+      assertEquals(1, plan.liveRevision());
+      assertTrue(plan.resourceChanges().contains("~ ConfigMap/hub"), text);
+      assertTrue(plan.resourceChanges().contains("~ Deployment/hub"), text);
+      assertTrue(plan.resourceChanges().contains("~ Secret/hub"), text);
+      assertFalse(plan.resourceChanges().contains("~ Deployment/proxy"), "proxy is unchanged: " + text);
+      assertTrue(plan.valueChanges().contains("~ singleuser.image.tag: \"1@sha256:" + "a".repeat(64) + "\" -> \"1@sha256:"
+          + "b".repeat(64) + "\""), text);
+      assertTrue(plan.valueChanges().contains("~ proxy.secretToken: **** -> ****"), text);
+      assertFalse(text.contains(NEW_TOKEN), text);
+      assertFalse(text.contains(ReleaseFixture.SECRET_TOKEN), text);
+      assertFalse(fx.log.text().contains(ReleaseFixture.SECRET_TOKEN));
+    }
+  }
+
+  @Test
+  void withoutAClusterPlanRendersOnlyAndSaysWhyLookupChartsAreValuesOnly() throws Exception {
+    Path kubeconfig = Path.of(System.getenv("KUBECONFIG"));
+    Files.createDirectories(kubeconfig.getParent());
+    // A default kubeconfig whose cluster is gone, as on a pull-request build machine.
+    Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: \"gone\"\n  cluster:\n"
+        + "    server: \"http://127.0.0.1:9\"\nusers:\n- name: \"u\"\n  user: {}\ncontexts:\n- name: \"c\"\n"
+        + "  context:\n    cluster: \"gone\"\n    user: \"u\"\ncurrent-context: \"c\"\n");
+    Redactor redactor = new Redactor();
+    Path secret = Files.writeString(tmp.resolve("s.yaml"), "proxy:\n  secretToken: \"" + NEW_TOKEN + "\"\n");
+    EnvironmentSpec env = new EnvironmentSpec("staging", null, "staging-ctx", "staging", "hub", List.of(),
+        List.of(secret), null, null, true, true, null);
+    ImageRef image = ReleaseFixture.image('c');
+    ComposedValues values = new ValuesComposer(redactor).compose(List.of(), env, image, tmp.resolve("work"));
+
+    ReleasePlan plan = new ReleasePlanner(redactor).plan(env, ChartSource.local(ReleaseFixture.CHART), values, image,
+        null);
+    String text = String.join("\n", plan.lines());
+    System.out.println(text);
+    assertFalse(plan.comparedWithCluster());
+    assertFalse(plan.manifestRendered());
+    assertTrue(plan.renderNote().contains("calls lookup"), text);
+    assertTrue(text.contains("not compared with a cluster"), text);
+    assertFalse(text.contains(NEW_TOKEN));
+  }
+}
