@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.datahub.fixtures.CapturingLog;
 import dev.datahub.fixtures.LocalJupyterHub;
 import dev.datahub.log.Redactor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole flow against a real JupyterHub: passing runs, and the image check. */
 class SmokeTestFlowTest {
@@ -82,6 +84,33 @@ class SmokeTestFlowTest {
     assertEquals("42\n", result.checks().get(5).output());
     assertTrue(result.spawnMillis() > 0 && result.durationMillis() >= result.spawnMillis());
     assertTrue(log.text().contains("PASS arithmetic"), log::text);
+  }
+
+  @Test
+  void theTokenNeverAppearsInLogsResultsOrReports(@TempDir Path out) throws Exception {
+    CapturingLog log = new CapturingLog();
+    Redactor redactor = new Redactor();
+    String token = hub.token();
+    SmokeSpec spec = spec().withChecks(
+        SmokeCheck.of("prints the token", "print('" + token + "')", null),
+        SmokeCheck.of("raises with the token", "raise ValueError('" + token + "')", null));
+    SmokeResult result = new SmokeTest(spec, new HubToken(token, "test"), redactor, log).run();
+    SmokeReports reports = new SmokeReports(redactor);
+    reports.printSummary(result, log);
+    Path summary = out.resolve("github-step-summary.md");
+    reports.write(result, out.resolve("smoke-test"), summary);
+
+    assertEquals("failed", result.status());
+    assertEquals("ValueError: ****", result.checks().get(1).error());
+    assertEquals("****\n", result.checks().get(0).output().replace("\n", "\\n"));
+    assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("DEBUG ")), "debug lines are captured too");
+    assertFalse(log.text().contains(token), log::text);
+    assertFalse(result.toJson().contains(token));
+    try (var files = Files.walk(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(Files.readString(f).contains(token), "token in " + f);
+      }
+    }
   }
 
   @Test
