@@ -10,9 +10,14 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param millis wall time of the execution
  * @param error one line ({@code ename: evalue}, or why it was skipped), null when passed
  * @param output what the code printed (stdout, stderr, results), trimmed to a few KB
+ * @param kernelMillis how long the kernel itself reported being busy (its busy→idle message dates), -1 when unknown
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record CheckResult(String name, String status, long millis, String error, String output) {
+public record CheckResult(String name, String status, long millis, String error, String output, long kernelMillis) {
+
+  public CheckResult(String name, String status, long millis, String error, String output) {
+    this(name, status, millis, error, output, -1);
+  }
 
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";

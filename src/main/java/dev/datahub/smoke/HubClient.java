@@ -280,10 +280,6 @@ public final class HubClient {
     return id;
   }
 
-  void deleteKernel(URI server, String kernelId, Deadline deadline) throws InterruptedException {
-    send("DELETE", server.resolve("api/kernels/" + kernelId), null, deadline, "deleting the kernel");
-  }
-
   URI kernelChannels(URI server, String kernelId) {
     URI http = server.resolve("api/kernels/" + kernelId + "/channels");
     String scheme = "https".equals(http.getScheme()) ? "wss" : "ws";
