@@ -140,7 +140,7 @@ public final class HubClient {
     if (!missing.isEmpty()) {
       String who = r.json().path("kind").asText("token") + " '" + r.json().path("name").asText("?") + "'";
       throw new DataHubException("the API token (" + who + ") lacks the scopes " + String.join(", ", missing)
-          + " — give that service a role with the scopes " + String.join(", ", REQUIRED_SCOPES)
+          + " — add them to a role of that service; it needs " + String.join(", ", REQUIRED_SCOPES)
           + " (z2jh: hub.loadRoles, see docs/smoke-test.md)");
     }
   }

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.fixtures.CapturingLog;
 import dev.datahub.fixtures.LocalJupyterHub;
+import dev.datahub.fixtures.SmokeTestProcess;
 import dev.datahub.log.Redactor;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every fault the smoke test must report in one line, with cleanup done, against a real JupyterHub. */
 class SmokeTestFaultsTest {
@@ -172,6 +175,33 @@ class SmokeTestFaultsTest {
     t.join(60_000);
     assertFailed(result.get(), "smoke test interrupted");
     assertTrue(flag.get(), "the interrupt flag is restored for the caller");
+  }
+
+  @Test
+  void terminatingTheJvmMidTestStillStopsTheServerAndRemovesTheUser(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("child.log");
+    Process child = SmokeTestProcess.start(hub, out);
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!Files.readString(out).contains("ready in") && System.nanoTime() < end && child.isAlive()) {
+        Thread.sleep(100);
+      }
+      assertTrue(Files.readString(out).contains("ready in"), () -> "child never got a server: " + read(out));
+      Thread.sleep(1000); // inside the slow check
+      assertTrue(hub.userNames().contains("datahub-smoke-test"), "the test user exists while the check runs");
+    } finally {
+      SmokeTestProcess.terminate(child);
+    }
+    assertTrue(read(out).contains("cleaned up: server stopped, user datahub-smoke-test removed"), () -> read(out));
+    // @AfterEach asserts through the hub's API that no server and no user remain
+  }
+
+  static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   static Map<String, CheckResult> byName(SmokeResult r) {
