@@ -26,6 +26,8 @@ import java.util.List;
  * @param startedAt ISO-8601 instant
  * @param durationMillis wall time of the whole test, cleanup included
  * @param spawnMillis from the start request until the server was ready (0 when not reached)
+ * @param kernelStartMillis from the kernel start request until its WebSocket was open, which the
+ *     server allows only once the kernel answers (0 when not reached)
  * @param checks each check in order
  * @param failure the first cause of failure in one line, null when passed
  * @param cleanup {@code done}, {@code kept} (keepServerOnFailure) or {@code failed: …}
@@ -42,6 +44,7 @@ public record SmokeResult(
     String startedAt,
     long durationMillis,
     long spawnMillis,
+    long kernelStartMillis,
     List<CheckResult> checks,
     String failure,
     String cleanup) {

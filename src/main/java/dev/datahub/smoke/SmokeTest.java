@@ -81,6 +81,7 @@ public final class SmokeTest {
     String hubVersion;
     String observedImage;
     long spawnMillis;
+    long kernelStartMillis;
     final List<CheckResult> checks = new ArrayList<>();
     String failure;
     String cleanup;
@@ -107,9 +108,12 @@ public final class SmokeTest {
     run.spawnMillis = Duration.ofNanos(System.nanoTime() - spawnStart).toMillis();
     log.info("server of " + user + " ready in " + Deadline.seconds(Duration.ofMillis(run.spawnMillis)));
 
+    long kernelStart = System.nanoTime();
     String kernelId = hub.startKernel(serverUrl, total);
     Duration openTimeout = min(HubClient.REQUEST_TIMEOUT, total.remaining());
     kernel = KernelSession.open(hub.http(), hub.kernelChannels(serverUrl, kernelId), hub.token(), user, openTimeout);
+    run.kernelStartMillis = millisSince(kernelStart);
+    log.debug("kernel ready in " + run.kernelStartMillis + " ms");
 
     String broken = null; // why the kernel can no longer be used
     long imageStart = System.nanoTime();
@@ -399,7 +403,7 @@ public final class SmokeTest {
     String status = failure == null ? SmokeResult.PASSED : SmokeResult.FAILED;
     return new SmokeResult(spec.environment(), spec.hubUrl().toString(), run.hubVersion, spec.user(), status,
         spec.expectedImage(), redactor.redact(run.observedImage), startedAt.toString(), duration.toMillis(),
-        run.spawnMillis, checks, redactor.redact(failure), redactor.redact(run.cleanup));
+        run.spawnMillis, run.kernelStartMillis, checks, redactor.redact(failure), redactor.redact(run.cleanup));
   }
 
   private static String clean(String output) {

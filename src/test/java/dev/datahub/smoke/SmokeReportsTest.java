@@ -22,7 +22,7 @@ class SmokeReportsTest {
 
   static SmokeResult failed() {
     return new SmokeResult("staging", "https://hub.example.org/", "3.0.0", "datahub-smoke-test", "failed",
-        "r@sha256:" + "a".repeat(64), null, "2026-11-22T10:00:00Z", 12_345, 4_000,
+        "r@sha256:" + "a".repeat(64), null, "2026-11-22T10:00:00Z", 12_345, 4_000, 600,
         List.of(
             new CheckResult("import json", "passed", 12, null, null),
             new CheckResult("import nope", "failed", 30, "ModuleNotFoundError: No module named 'nope'", "\u001b[31mTraceback\u001b[0m | x"),
@@ -60,7 +60,7 @@ class SmokeReportsTest {
   @Test
   void aFailureBeforeAnyCheckIsAJunitTestCaseToo() throws Exception {
     SmokeResult r = new SmokeResult("prod", "https://hub.example.org/", null, "u", "failed", null, null,
-        "2026-11-22T10:00:00Z", 1800, 0, List.of(), "hub unreachable at https://hub.example.org/ …", "done");
+        "2026-11-22T10:00:00Z", 1800, 0, 0, List.of(), "hub unreachable at https://hub.example.org/ …", "done");
     String xml = new SmokeReports(new Redactor()).junit(r);
     assertTrue(xml.contains("tests=\"1\" failures=\"1\""), xml);
     assertTrue(xml.contains("<testcase classname=\"datahub.smoke-test.prod\" name=\"hub and server\""), xml);
