@@ -26,6 +26,7 @@ final class KernelSession implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_OUTPUT = 8 * 1024;
+  private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*[A-Za-z]");
   /** Queued when the socket ends; {@code reason} says why. */
   private static final String CLOSED = "__closed__";
 
@@ -45,7 +46,7 @@ final class KernelSession implements AutoCloseable {
 
   /**
    * @param outcome how it ended
-   * @param output stdout, stderr and text results, capped at 8 KB
+   * @param output stdout, stderr, text results and the traceback of an error, capped at 8 KB
    * @param ename the exception class name on ERROR
    * @param evalue the exception message on ERROR, or what happened on TIMEOUT/DIED
    * @param kernelMillis busy→idle time as reported by the kernel's message dates, -1 when unknown
@@ -190,6 +191,10 @@ final class KernelSession implements AutoCloseable {
         case "error" -> {
           ename = body.path("ename").asText();
           evalue = body.path("evalue").asText();
+          // The traceback goes into the output so reports show where it failed; kernels colour it with ANSI codes.
+          StringBuilder tb = new StringBuilder();
+          body.path("traceback").forEach(line -> tb.append(line.asText()).append('\n'));
+          output.append(ANSI.matcher(tb).replaceAll(""));
         }
         case "execute_reply" -> {
           replied = true;

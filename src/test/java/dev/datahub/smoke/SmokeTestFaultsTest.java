@@ -126,6 +126,9 @@ class SmokeTestFaultsTest {
     assertEquals("output does not match /^bye$/: got 'hello'", byName.get("greeting").error());
     assertEquals("passed", byName.get("after").status(), "a failed check does not stop the others");
     assertEquals("cell 2: ZeroDivisionError: division by zero", byName.get("notebook fails.ipynb").error());
+    String traceback = byName.get("import no_such_module_xyz").output();
+    assertTrue(traceback.contains("ModuleNotFoundError") && traceback.contains("----> 1"), traceback);
+    assertFalse(traceback.contains("\u001b"), "no ANSI colour codes: " + traceback);
   }
 
   @Test
