@@ -123,11 +123,15 @@ public final class SmokeTest {
       String imageSpec = image.output().strip();
       run.observedImage = imageSpec.isEmpty() ? null : imageSpec;
     } else if (image.outcome() != Outcome.ERROR) {
-      broken = image.error();
+      broken = "not run: the kernel did not run its first code (" + image.error() + ")";
     }
     if (spec.expectedImage() != null) {
       CheckResult r = imageCheck(image, run.observedImage);
       run.checks.add(new CheckResult(r.name(), r.status(), imageMillis, r.error(), r.output(), image.kernelMillis()));
+    } else if (broken != null) {
+      // No check records this failure, so the run itself must fail: skipped checks alone would read as passed.
+      throw new DataHubException("the kernel did not run its first code: " + image.error()
+          + " — check the user server's log and the image's Python kernel");
     }
 
     for (SmokeCheck check : spec.snippetChecks()) {

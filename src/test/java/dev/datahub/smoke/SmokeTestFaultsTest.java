@@ -149,6 +149,14 @@ class SmokeTestFaultsTest {
   }
 
   @Test
+  void aKernelThatRunsNothingFailsTheTestEvenWithoutAnImageCheck() {
+    SmokeResult r = run(spec().withImports("json")
+        .withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(1), Duration.ofSeconds(120)));
+    assertFailed(r, "the kernel did not run its first code: no result within executionTimeout 0.0 s");
+    assertEquals("skipped", byName(r).get("import json").status());
+  }
+
+  @Test
   void totalTimeoutBoundsTheWholeTest() {
     SmokeResult r = run(spec()
         .withChecks(SmokeCheck.of("slow", "import time; time.sleep(60)", null))
