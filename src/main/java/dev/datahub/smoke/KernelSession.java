@@ -138,7 +138,9 @@ final class KernelSession implements AutoCloseable {
     content.put("store_history", true);
     content.putObject("user_expressions");
     content.put("allow_stdin", false);
-    content.put("stop_on_error", true);
+    // Checks are independent: with stop_on_error the kernel aborts requests arriving shortly after an
+    // error, so under load the next check would come back "aborted" without having run.
+    content.put("stop_on_error", false);
     msg.put("channel", "shell");
     msg.putArray("buffers");
 
@@ -198,9 +200,13 @@ final class KernelSession implements AutoCloseable {
         }
         case "execute_reply" -> {
           replied = true;
-          if ("error".equals(body.path("status").asText()) && ename == null) {
+          String status = body.path("status").asText();
+          if ("error".equals(status) && ename == null) {
             ename = body.path("ename").asText("Error");
             evalue = body.path("evalue").asText("");
+          } else if ("aborted".equals(status) && ename == null) {
+            ename = "Aborted";
+            evalue = "the kernel aborted this execution without running it";
           }
         }
         case "status" -> {

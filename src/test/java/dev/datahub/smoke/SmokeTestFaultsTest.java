@@ -132,6 +132,20 @@ class SmokeTestFaultsTest {
   }
 
   @Test
+  void aFailingCheckNeverAbortsTheNextOne() {
+    List<SmokeCheck> checks = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      checks.add(SmokeCheck.of("fails " + i, "raise RuntimeError('no " + i + "')", null));
+      checks.add(SmokeCheck.of("prints " + i, "print('yes " + i + "')", "^yes " + i + "$"));
+    }
+    SmokeResult r = run(spec().withChecks(checks.toArray(SmokeCheck[]::new)));
+    assertFailed(r, "check 'fails 0' failed: RuntimeError: no 0 (and 7 more failed)");
+    for (int i = 0; i < 8; i++) {
+      assertEquals("passed", byName(r).get("prints " + i).status(), r::toJson);
+    }
+  }
+
+  @Test
   void kernelDeathFailsTheCheckAndSkipsTheRest() {
     SmokeResult r = run(spec().withChecks(
         SmokeCheck.of("dies", "import os; os._exit(1)", null), SmokeCheck.of("later", "print(1)", null)));
