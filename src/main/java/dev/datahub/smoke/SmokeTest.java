@@ -1,0 +1,424 @@
+package dev.datahub.smoke;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.datahub.DataHubException;
+import dev.datahub.log.Redactor;
+import dev.datahub.log.StepLog;
+import dev.datahub.smoke.KernelSession.Execution;
+import dev.datahub.smoke.KernelSession.Outcome;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+
+/**
+ * Tests a hub the way a person would: log in (a test user), start a server, open a kernel, run
+ * the checks, look at which image the server runs — and always clean up, on success, failure,
+ * timeout, interrupt and JVM shutdown. Failures are reported in the result, never thrown, so the
+ * reports are written in every case.
+ */
+public final class SmokeTest {
+
+  private static final Duration POLL_FIRST = Duration.ofMillis(100);
+  private static final Duration POLL_MAX = Duration.ofMillis(500);
+  private static final String IMAGE_CODE = "import os; print(os.environ.get('JUPYTER_IMAGE_SPEC') or '')";
+
+  private final SmokeSpec spec;
+  private final Redactor redactor;
+  private final StepLog log;
+  private final HubClient hub;
+
+  // state shared with cleanup (which may run from a shutdown hook)
+  private boolean userTouched;
+  private URI serverUrl;
+  private KernelSession kernel;
+  private String cleanupOutcome;
+
+  public SmokeTest(SmokeSpec spec, HubToken token, Redactor redactor, StepLog log) {
+    this.spec = spec;
+    this.redactor = redactor;
+    redactor.register(token.value());
+    this.log = redactor.wrap(log);
+    this.hub = new HubClient(spec.hubUrl(), token, this.log);
+  }
+
+  /** Runs the test and cleans up; the result says passed or failed and why. */
+  public SmokeResult run() {
+    Instant startedAt = Instant.now();
+    long t0 = System.nanoTime();
+    Run run = new Run();
+    Thread hook = new Thread(() -> cleanup(true), "datahub-smoke-test-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
+    try {
+      flow(run, Deadline.after(spec.totalTimeout(), "totalTimeout"));
+    } catch (DataHubException e) {
+      run.failure = e.getMessage();
+    } catch (InterruptedException e) {
+      interrupted = true;
+      run.failure = "smoke test interrupted";
+    } finally {
+      boolean failedSoFar = run.failure != null || run.checks.stream().anyMatch(CheckResult::failed);
+      String cleanup = cleanup(failedSoFar);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook is running or ran; cleanup is idempotent
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      run.cleanup = cleanup;
+    }
+    return result(run, startedAt, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /** Mutable state of one run; turned into a {@link SmokeResult} at the end. */
+  private static final class Run {
+    String hubVersion;
+    String observedImage;
+    long spawnMillis;
+    long kernelStartMillis;
+    final List<CheckResult> checks = new ArrayList<>();
+    String failure;
+    String cleanup;
+  }
+
+  private void flow(Run run, Deadline total) throws InterruptedException {
+    String user = spec.user();
+    run.hubVersion = hub.version(total);
+    hub.health(total);
+    hub.requireScopes(total);
+    log.info("JupyterHub " + run.hubVersion + " at " + spec.hubUrl() + " (" + spec.environment() + "), test user " + user);
+
+    userTouched = true;
+    Optional<JsonNode> existing = hub.user(user, total);
+    if (existing.isEmpty()) {
+      hub.createUser(user, total);
+    } else if (existing.get().path("servers").has("")) {
+      log.warn("user " + user + " still has a server from an earlier run; stopping it so the new deploy is tested");
+      stopServerAndWait(total);
+    }
+
+    long spawnStart = System.nanoTime();
+    serverUrl = spawn(user, total);
+    run.spawnMillis = Duration.ofNanos(System.nanoTime() - spawnStart).toMillis();
+    log.info("server of " + user + " ready in " + Deadline.seconds(Duration.ofMillis(run.spawnMillis)));
+
+    long kernelStart = System.nanoTime();
+    String kernelId = hub.startKernel(serverUrl, total);
+    Duration openTimeout = min(HubClient.REQUEST_TIMEOUT, total.remaining());
+    kernel = KernelSession.open(hub.http(), hub.kernelChannels(serverUrl, kernelId), hub.token(), user, openTimeout);
+    run.kernelStartMillis = millisSince(kernelStart);
+    log.debug("kernel ready in " + run.kernelStartMillis + " ms");
+
+    String broken = null; // why the kernel can no longer be used
+    long imageStart = System.nanoTime();
+    Execution image = execute(IMAGE_CODE, total);
+    long imageMillis = millisSince(imageStart);
+    if (image.outcome() == Outcome.OK) {
+      String imageSpec = image.output().strip();
+      run.observedImage = imageSpec.isEmpty() ? null : imageSpec;
+    } else if (image.outcome() != Outcome.ERROR) {
+      broken = "not run: the kernel did not run its first code (" + image.error() + ")";
+    }
+    if (spec.expectedImage() != null) {
+      CheckResult r = imageCheck(image, run.observedImage);
+      run.checks.add(new CheckResult(r.name(), r.status(), imageMillis, r.error(), r.output(), image.kernelMillis()));
+    } else if (broken != null) {
+      // No check records this failure, so the run itself must fail: skipped checks alone would read as passed.
+      throw new DataHubException("the kernel did not run its first code: " + image.error()
+          + " — check the user server's log and the image's Python kernel");
+    }
+
+    for (SmokeCheck check : spec.snippetChecks()) {
+      if (broken != null) {
+        run.checks.add(skipped(check.name(), broken));
+        continue;
+      }
+      total.check("running check '" + check.name() + "'");
+      long t = System.nanoTime();
+      Execution e = execute(check.code(), total);
+      CheckResult r = judge(check, e, millisSince(t));
+      report(r);
+      run.checks.add(r);
+      if (e.outcome() == Outcome.TIMEOUT || e.outcome() == Outcome.DIED) {
+        broken = "not run: the kernel was unusable after '" + check.name() + "'";
+      }
+      total.check("running check '" + check.name() + "'");
+    }
+    for (Notebook notebook : spec.notebooks()) {
+      String name = "notebook " + notebook.name();
+      if (broken != null) {
+        run.checks.add(skipped(name, broken));
+        continue;
+      }
+      total.check("running " + name);
+      long t = System.nanoTime();
+      CheckResult r = null;
+      StringBuilder output = new StringBuilder();
+      int cell = 0;
+      long kernelMillis = 0;
+      for (String code : notebook.codeCells()) {
+        cell++;
+        Execution e = execute(code, total);
+        kernelMillis += Math.max(0, e.kernelMillis());
+        output.append(e.output());
+        if (e.outcome() != Outcome.OK) {
+          r = new CheckResult(name, CheckResult.FAILED, millisSince(t), "cell " + cell + ": " + e.error(),
+              clean(output.toString()), kernelMillis);
+          if (e.outcome() != Outcome.ERROR) {
+            broken = "not run: the kernel was unusable after " + name;
+          }
+          break;
+        }
+      }
+      if (r == null) {
+        r = new CheckResult(name, CheckResult.PASSED, millisSince(t), null, clean(output.toString()), kernelMillis);
+      }
+      report(r);
+      run.checks.add(r);
+    }
+  }
+
+  /** Starts the server and waits until it is ready; the hub's own reason is reported on failure. */
+  private URI spawn(String user, Deadline total) throws InterruptedException {
+    Deadline deadline = Deadline.after(spec.spawnTimeout(), "spawnTimeout").min(total);
+    log.info("starting the server of " + user + (spec.userOptions().isEmpty() ? "" : " with options " + spec.userOptions()));
+    try {
+      HubClient.Response started = hub.startServer(user, spec.userOptions(), deadline);
+      if (started != null && started.status() >= 400 && !started.message().contains("already")) {
+        throw new DataHubException("spawn failed: " + spawnReason(user, started.message()) + " — " + spawnFix());
+      }
+      Duration pause = POLL_FIRST;
+      while (true) {
+        JsonNode model = hub.user(user, deadline).orElseThrow(() ->
+            new DataHubException("user " + user + " disappeared while its server was starting — is another smoke test running?"));
+        JsonNode server = model.path("servers").path("");
+        if (server.path("ready").asBoolean(false)) {
+          return hub.serverUrl(server.path("url").asText("user/" + user + "/"));
+        }
+        if (server.isMissingNode() && model.path("pending").isNull()) {
+          throw new DataHubException("spawn failed: " + spawnReason(user, "the server stopped while starting") + " — " + spawnFix());
+        }
+        deadline.check("waiting for the server of " + user);
+        deadline.sleep(pause);
+        pause = min(pause.multipliedBy(2), POLL_MAX);
+      }
+    } catch (Deadline.SmokeTimeout e) {
+      String progress = hub.lastProgress(user, Duration.ofSeconds(1))
+          .map(p -> p.path("message").asText(null)).filter(m -> m != null && !m.isBlank())
+          .map(m -> " (hub's last progress: " + m + ")").orElse("");
+      Deadline limit = deadline;
+      throw new DataHubException("server of " + user + " not ready within " + limit.name() + " "
+          + Deadline.seconds(limit.budget()) + progress + " — raise " + limit.name() + " or " + spawnFix());
+    }
+  }
+
+  private String spawnReason(String user, String fallback) throws InterruptedException {
+    return hub.lastProgress(user, Duration.ofSeconds(3))
+        .filter(p -> p.path("failed").asBoolean(false))
+        .map(p -> p.path("message").asText(fallback))
+        .orElse(fallback);
+  }
+
+  private static String spawnFix() {
+    return "check the hub log and the user pod (kubectl logs deploy/hub; kubectl describe pod jupyter-<user>)";
+  }
+
+  /** Runs code bounded by executionTimeout and by what is left of totalTimeout, reporting which one ran out. */
+  private Execution execute(String code, Deadline total) throws InterruptedException {
+    boolean boundByTotal = total.remaining().compareTo(spec.executionTimeout()) < 0;
+    Execution e = kernel.execute(code, min(spec.executionTimeout(), total.remaining()));
+    if (e.outcome() == Outcome.TIMEOUT && boundByTotal) {
+      return new Execution(Outcome.TIMEOUT, e.output(), null,
+          "totalTimeout of " + Deadline.seconds(total.budget()) + " exceeded while running this code", -1);
+    }
+    return e;
+  }
+
+  private CheckResult imageCheck(Execution e, String observed) {
+    String expected = spec.expectedImage();
+    String want = SmokeSpec.digestOf(expected);
+    if (e.outcome() != Outcome.OK) {
+      return new CheckResult("image", CheckResult.FAILED, 0, "cannot read JUPYTER_IMAGE_SPEC: " + e.error(), e.output());
+    }
+    CheckResult r;
+    if (observed == null) {
+      String why = "the server does not say which image it runs (JUPYTER_IMAGE_SPEC is not set, e.g. not KubeSpawner)";
+      r = spec.requireImageMatch()
+          ? new CheckResult("image", CheckResult.FAILED, 0, why + " — set requireImageMatch=false to accept this", null)
+          : new CheckResult("image", CheckResult.SKIPPED, 0, why, null);
+    } else if (SmokeSpec.digestOf(observed) == null) {
+      String why = "the server runs " + observed + " (a tag, no digest), expected " + want;
+      r = spec.requireImageMatch()
+          ? new CheckResult("image", CheckResult.FAILED, 0, why + " — deploy the image by digest so the server's image can be verified", null)
+          : new CheckResult("image", CheckResult.SKIPPED, 0, why, null);
+    } else if (want.equals(SmokeSpec.digestOf(observed))) {
+      r = new CheckResult("image", CheckResult.PASSED, 0, null, observed);
+    } else {
+      r = new CheckResult("image", CheckResult.FAILED, 0, "the server runs " + observed + ", expected " + expected
+          + " — the deploy did not roll out the new image (check singleuser.image and profileList overrides)", null);
+    }
+    if (CheckResult.SKIPPED.equals(r.status())) {
+      log.warn("image not verified (requireImageMatch=false): " + r.error());
+    }
+    report(r);
+    return r;
+  }
+
+  private static CheckResult judge(SmokeCheck check, Execution e, long millis) {
+    String output = clean(e.output());
+    if (e.outcome() != Outcome.OK) {
+      return new CheckResult(check.name(), CheckResult.FAILED, millis, e.error(), output, e.kernelMillis());
+    }
+    if (check.expect() != null) {
+      Matcher m = check.expect().matcher(e.output());
+      if (!m.find()) {
+        String got = e.output().strip().replaceAll("\\s+", " ");
+        got = got.length() > 120 ? got.substring(0, 117) + "..." : got;
+        return new CheckResult(check.name(), CheckResult.FAILED, millis,
+            "output does not match /" + check.expect().pattern() + "/: got '" + got + "'", output, e.kernelMillis());
+      }
+    }
+    return new CheckResult(check.name(), CheckResult.PASSED, millis, null, output, e.kernelMillis());
+  }
+
+  private static CheckResult skipped(String name, String why) {
+    return new CheckResult(name, CheckResult.SKIPPED, 0, why, null);
+  }
+
+  private void report(CheckResult r) {
+    String line = String.format("  %-4s %s (%d ms)%s", r.passed() ? "PASS" : r.failed() ? "FAIL" : "SKIP", r.name(),
+        r.millis(), r.error() == null ? "" : " — " + r.error());
+    log.debug(line); // the summary at the end lists every check at info level
+  }
+
+  // ---- cleanup ----
+
+  /**
+   * Closes the kernel connection, stops the server (which shuts its kernels down; waits until it is
+   * gone) and removes the user. Runs once;
+   * a second call (the shutdown hook racing the main thread) returns the first outcome.
+   */
+  synchronized String cleanup(boolean failed) {
+    if (cleanupOutcome != null) {
+      return cleanupOutcome;
+    }
+    boolean interrupted = Thread.interrupted(); // cleanup must run even when we were interrupted
+    try {
+      if (kernel != null) {
+        kernel.close();
+      }
+      if (!userTouched) {
+        cleanupOutcome = "done";
+      } else if (failed && spec.keepServerOnFailure()) {
+        log.warn("keepServerOnFailure: the server of " + spec.user() + " is left running at "
+            + (serverUrl != null ? serverUrl : spec.hubUrl()) + " — remove it with DELETE " + spec.hubUrl()
+            + "hub/api/users/" + spec.user() + " when done");
+        cleanupOutcome = "kept";
+      } else {
+        Deadline deadline = Deadline.after(spec.cleanupTimeout(), "cleanupTimeout");
+        // No DELETE of the kernel first: stopping the server shuts its kernels down, and the extra
+        // request made each run ~0.6 s slower (median of 7, bench/smoke-test.md).
+        stopServerAndWait(deadline);
+        Duration pause = POLL_FIRST;
+        while (!hub.deleteUser(spec.user(), deadline)) {
+          deadline.check("deleting user " + spec.user());
+          deadline.sleep(pause);
+          pause = min(pause.multipliedBy(2), POLL_MAX);
+        }
+        log.info("cleaned up: server stopped, user " + spec.user() + " removed");
+        cleanupOutcome = "done";
+      }
+    } catch (DataHubException e) {
+      cleanupOutcome = "failed: " + e.getMessage();
+      log.warn("cleanup failed: " + e.getMessage() + " — remove the user by hand: DELETE " + spec.hubUrl() + "hub/api/users/"
+          + spec.user());
+    } catch (InterruptedException e) {
+      cleanupOutcome = "failed: interrupted again during cleanup";
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return cleanupOutcome;
+  }
+
+  /** Stops the user's server (retrying while a spawn is still pending) and waits until the hub lists none. */
+  private void stopServerAndWait(Deadline deadline) throws InterruptedException {
+    String user = spec.user();
+    Duration pause = POLL_FIRST;
+    while (!hub.stopServer(user, deadline)) {
+      deadline.check("stopping the server of " + user + " (a spawn is still pending)");
+      deadline.sleep(pause);
+      pause = min(pause.multipliedBy(2), POLL_MAX);
+    }
+    pause = POLL_FIRST;
+    while (true) {
+      Optional<JsonNode> model = hub.user(user, deadline);
+      if (model.isEmpty() || (!model.get().path("servers").has("") && model.get().path("pending").isNull())) {
+        return;
+      }
+      if (model.get().path("servers").path("").path("ready").asBoolean(false)
+          && model.get().path("pending").isNull()) {
+        hub.stopServer(user, deadline); // still running and not stopping: ask again
+      }
+      deadline.check("waiting for the server of " + user + " to stop");
+      deadline.sleep(pause);
+      pause = min(pause.multipliedBy(2), POLL_MAX);
+    }
+  }
+
+  // ---- result ----
+
+  private SmokeResult result(Run run, Instant startedAt, Duration duration) {
+    List<CheckResult> checks = new ArrayList<>();
+    for (CheckResult c : run.checks) {
+      checks.add(new CheckResult(c.name(), c.status(), c.millis(), redactor.redact(c.error()), redactor.redact(c.output()),
+          c.kernelMillis()));
+    }
+    // Checks that never ran (the flow stopped early) are listed as skipped, so reports show the whole plan.
+    List<String> planned = new ArrayList<>();
+    if (spec.expectedImage() != null) {
+      planned.add("image");
+    }
+    spec.snippetChecks().forEach(c -> planned.add(c.name()));
+    spec.notebooks().forEach(n -> planned.add("notebook " + n.name()));
+    for (String name : planned) {
+      if (checks.stream().noneMatch(c -> c.name().equals(name))) {
+        checks.add(skipped(name, "not run: the smoke test stopped before it (see the failure)"));
+      }
+    }
+    String failure = run.failure;
+    List<CheckResult> failedChecks = checks.stream().filter(CheckResult::failed).toList();
+    if (failure == null && !failedChecks.isEmpty()) {
+      CheckResult first = failedChecks.get(0);
+      failure = "check '" + first.name() + "' failed: " + first.error()
+          + (failedChecks.size() > 1 ? " (and " + (failedChecks.size() - 1) + " more failed)" : "");
+    }
+    if (failure == null && run.cleanup != null && run.cleanup.startsWith("failed")) {
+      failure = "cleanup " + run.cleanup;
+    }
+    String status = failure == null ? SmokeResult.PASSED : SmokeResult.FAILED;
+    return new SmokeResult(spec.environment(), spec.hubUrl().toString(), run.hubVersion, spec.user(), status,
+        spec.expectedImage(), redactor.redact(run.observedImage), startedAt.toString(), duration.toMillis(),
+        run.spawnMillis, run.kernelStartMillis, checks, redactor.redact(failure), redactor.redact(run.cleanup));
+  }
+
+  private static String clean(String output) {
+    return output == null || output.isEmpty() ? null : output;
+  }
+
+  private static long millisSince(long t0) {
+    return Duration.ofNanos(System.nanoTime() - t0).toMillis();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
