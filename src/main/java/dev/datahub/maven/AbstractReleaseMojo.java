@@ -2,6 +2,7 @@ package dev.datahub.maven;
 
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
+import dev.datahub.image.SourceRevision;
 import dev.datahub.promotion.SmokeRunner;
 import dev.datahub.release.ChartSource;
 import dev.datahub.release.EnvironmentSpec;
@@ -10,13 +11,11 @@ import dev.datahub.release.ImageRef;
 import dev.datahub.release.KubeTarget;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -52,9 +51,16 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   @Parameter(property = "datahub.records.keep", defaultValue = "10")
   protected int keepRecords;
 
+  /** The smoke test (hub checks); run by smoke-test, and by promote on prod. See docs/smoke-test.md. */
+  @Parameter
+  protected SmokeTestConfiguration smokeTest;
+
   /** For the smoke-test goal: roll the environment back when its smoke test fails. */
   @Parameter(property = "datahub.smoke.rollbackOnFailure", defaultValue = "false")
   protected boolean rollbackOnSmokeFailure;
+
+  /** The process environment (hub token, GITHUB_STEP_SUMMARY); tests replace it. */
+  java.util.function.Function<String, String> environmentVariables = System::getenv;
 
   private final List<KubeTarget> opened = new ArrayList<>();
 
@@ -104,28 +110,39 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
     return ImageRef.of(BuiltImage.readFrom(outputDirectory()));
   }
 
-  /** The smoke test run by promote on prod; the smoke-test goal's service implements it. Null: not configured. */
+  /** True when {@code <environments>} configures this environment. */
+  protected boolean hasEnvironment(String name) {
+    return environments != null
+        && ("staging".equals(name) ? environments.staging != null : "prod".equals(name) && environments.prod != null);
+  }
+
+  protected SmokeTestLauncher smokeTestLauncher() {
+    return new SmokeTestLauncher(smokeTest, this::property, environmentVariables, credentials(), redactor, log(),
+        project.getBasedir().toPath(), outputDirectory());
+  }
+
+  /** The smoke test run by promote on prod; null when no {@code <smokeTest>} is configured. */
   protected SmokeRunner smokeRunner() {
-    return null;
+    if (smokeTest == null) {
+      return null;
+    }
+    return (environment, hubUrl, imageReference) -> smokeTestLauncher().run(environment, hubUrl, imageReference).passed();
+  }
+
+  /** A {@code -D} value (Maven user or system property), or null. */
+  protected String property(String name) {
+    if (session == null) {
+      return System.getProperty(name);
+    }
+    String v = session.getUserProperties().getProperty(name);
+    return v != null ? v : session.getSystemProperties().getProperty(name);
   }
 
   protected String sourceCommit() {
     if (commit != null && !commit.isBlank()) {
       return commit;
     }
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(project.getBasedir())
-          .redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && out.matches("[0-9a-f]{7,64}")) {
-        return out;
-      }
-    } catch (IOException e) {
-      // no git here: recorded as unknown
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return "unknown";
+    return SourceRevision.of(project.getBasedir().toPath()).orElse("unknown");
   }
 
   /** Writes a machine-readable result next to the build for CI (never holds secret values). */

@@ -60,10 +60,15 @@ public class SmokeTestConfiguration {
    * @param property {@code datahub.smoke.*} overrides (null when unset)
    * @param baseDir notebooks are resolved against it
    * @param environment recorded in the result
+   * @param defaultHubUrl the environment's hub URL, used when no hubUrl is set here; may be null
    * @param builtImage the image in target/datahub/image.json, used when no expectedImage is set; may be null
    */
-  SmokeSpec toSpec(Function<String, String> property, Path baseDir, String environment, String builtImage) {
+  SmokeSpec toSpec(Function<String, String> property, Path baseDir, String environment, String defaultHubUrl,
+      String builtImage) {
     String url = text(property, "hubUrl", hubUrl);
+    if (url == null && defaultHubUrl != null && !defaultHubUrl.isBlank()) {
+      url = defaultHubUrl.strip();
+    }
     List<String> importList = list(property, "imports", imports);
     List<SmokeCheck> checkList = new ArrayList<>();
     if (checks != null) {

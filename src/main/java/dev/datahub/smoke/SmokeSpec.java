@@ -181,7 +181,7 @@ public record SmokeSpec(
 
   private static URI normalize(URI url) {
     if (url == null) {
-      throw new DataHubException("no hub URL for the smoke test — set <smokeTest><hubUrl> or -Ddatahub.smoke.hubUrl=https://hub.example.org/");
+      throw new DataHubException("no hub URL for the smoke test — set <hubUrl> of the environment, <smokeTest><hubUrl> or -Ddatahub.smoke.hubUrl=https://hub.example.org/");
     }
     String scheme = url.getScheme();
     if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {

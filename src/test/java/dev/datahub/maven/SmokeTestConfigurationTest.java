@@ -41,7 +41,7 @@ class SmokeTestConfigurationTest {
 
   @Test
   void pomValuesBecomeTheSpec() {
-    SmokeSpec spec = pom().toSpec(NONE, BASE, "staging", IMAGE);
+    SmokeSpec spec = pom().toSpec(NONE, BASE, "staging", null, IMAGE);
     assertEquals(URI.create("https://staging.hub.example.org/"), spec.hubUrl());
     assertEquals("smoke-bot", spec.user());
     assertEquals(List.of("import numpy", "import pandas", "version", "x = 1"),
@@ -67,7 +67,7 @@ class SmokeTestConfigurationTest {
         "datahub.smoke.keepServerOnFailure", "false",
         "datahub.smoke.requireImageMatch", "false",
         "datahub.smoke.notebooks", "");
-    SmokeSpec spec = pom().toSpec(props::get, BASE, "prod", null);
+    SmokeSpec spec = pom().toSpec(props::get, BASE, "prod", null, null);
     assertEquals(URI.create("http://127.0.0.1:8000/"), spec.hubUrl(), "a trailing /hub/ is dropped");
     assertEquals(List.of("json", "os"), spec.imports());
     assertEquals(Map.of("profile", "gpu", "image", "x"), spec.userOptions());
@@ -90,23 +90,32 @@ class SmokeTestConfigurationTest {
   @Test
   void badInputNamesTheFix() {
     SmokeTestConfiguration noUrl = new SmokeTestConfiguration();
-    assertTrue(assertThrows(DataHubException.class, () -> noUrl.toSpec(NONE, BASE, "staging", null)).getMessage()
+    assertTrue(assertThrows(DataHubException.class, () -> noUrl.toSpec(NONE, BASE, "staging", null, null)).getMessage()
         .contains("-Ddatahub.smoke.hubUrl="));
     assertTrue(assertThrows(DataHubException.class,
-        () -> pom().toSpec(Map.of("datahub.smoke.userOptions", "gpu")::get, BASE, "staging", null)).getMessage()
+        () -> pom().toSpec(Map.of("datahub.smoke.userOptions", "gpu")::get, BASE, "staging", null, null)).getMessage()
         .contains("is not key=value"));
     assertTrue(assertThrows(DataHubException.class,
-        () -> pom().toSpec(Map.of("datahub.smoke.spawnTimeout", "5 minutes")::get, BASE, "staging", null)).getMessage()
+        () -> pom().toSpec(Map.of("datahub.smoke.spawnTimeout", "5 minutes")::get, BASE, "staging", null, null)).getMessage()
         .contains("use seconds (300) or ISO-8601 (PT5M, PT30S)"));
     assertTrue(assertThrows(DataHubException.class,
-        () -> pom().toSpec(Map.of("datahub.smoke.keepServerOnFailure", "yes")::get, BASE, "staging", null)).getMessage()
+        () -> pom().toSpec(Map.of("datahub.smoke.keepServerOnFailure", "yes")::get, BASE, "staging", null, null)).getMessage()
         .contains("is not true or false"));
     assertTrue(assertThrows(DataHubException.class,
-        () -> pom().toSpec(Map.of("datahub.smoke.notebooks", "notebooks/truncated.ipynb")::get, BASE, "staging", null))
+        () -> pom().toSpec(Map.of("datahub.smoke.notebooks", "notebooks/truncated.ipynb")::get, BASE, "staging", null, null))
         .getMessage().contains("is not valid JSON"));
     SmokeTestConfiguration badCheck = pom();
     badCheck.checks = List.of(new SmokeTestConfiguration.CheckConfig("c", "print(1)", "([unclosed"));
-    assertTrue(assertThrows(DataHubException.class, () -> badCheck.toSpec(NONE, BASE, "staging", null)).getMessage()
+    assertTrue(assertThrows(DataHubException.class, () -> badCheck.toSpec(NONE, BASE, "staging", null, null)).getMessage()
         .startsWith("smoke-test check 'c': <expect> is not a valid regular expression"));
+  }
+
+  @Test
+  void environmentHubUrlIsUsedWhenNoneIsConfigured() {
+    SmokeTestConfiguration noUrl = new SmokeTestConfiguration();
+    assertEquals("https://staging.hub.example.org/",
+        noUrl.toSpec(NONE, BASE, "staging", "https://staging.hub.example.org", null).hubUrl().toString());
+    assertEquals("https://other.example.org/", noUrl.toSpec(Map.of("datahub.smoke.hubUrl", "https://other.example.org")::get,
+        BASE, "staging", "https://staging.hub.example.org", null).hubUrl().toString(), "-D wins over the environment");
   }
 }

@@ -1,0 +1,97 @@
+package dev.datahub.maven;
+
+import dev.datahub.DataHubException;
+import dev.datahub.log.Redactor;
+import dev.datahub.log.StepLog;
+import dev.datahub.smoke.HubToken;
+import dev.datahub.smoke.SmokeReports;
+import dev.datahub.smoke.SmokeResult;
+import dev.datahub.smoke.SmokeSpec;
+import dev.datahub.smoke.SmokeTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * The Maven side of a smoke test, shared by the smoke-test goal and promote's prod check: the
+ * token from settings.xml or the environment, the {@code -Ddatahub.smoke.*} overrides, the run,
+ * and the reports in {@code target/datahub/smoke-test/}.
+ */
+final class SmokeTestLauncher {
+
+  private final SmokeTestConfiguration config;
+  private final Function<String, String> property;
+  private final SettingsCredentials credentials;
+  private final Redactor redactor;
+  private final StepLog log;
+  private final Path baseDir;
+  private final Path reportDir;
+  private final Function<String, String> environmentVariables;
+
+  SmokeTestLauncher(SmokeTestConfiguration config, Function<String, String> property,
+      Function<String, String> environmentVariables, SettingsCredentials credentials, Redactor redactor, StepLog log,
+      Path baseDir, Path outputDirectory) {
+    this.config = config != null ? config : new SmokeTestConfiguration();
+    this.property = property;
+    this.environmentVariables = environmentVariables;
+    this.credentials = credentials;
+    this.redactor = redactor;
+    this.log = log;
+    this.baseDir = baseDir;
+    this.reportDir = outputDirectory.resolve("smoke-test");
+  }
+
+  Path reportDir() {
+    return reportDir;
+  }
+
+  /**
+   * Runs the smoke test and writes its reports; never throws for a failed check (the result says).
+   *
+   * @param hubUrl used when neither {@code <smokeTest><hubUrl>} nor {@code -Ddatahub.smoke.hubUrl} is set
+   * @param image the image the hub must run when {@code expectedImage} is not configured; may be null
+   */
+  SmokeResult run(String environment, String hubUrl, String image) {
+    removeOldResult(); // a stale passed result must never reach the promote gate
+    HubToken token = token();
+    SmokeSpec spec = config.toSpec(property, baseDir, environment, hubUrl, image);
+    SmokeResult result = new SmokeTest(spec, token, redactor, log).run();
+    SmokeReports reports = new SmokeReports(redactor);
+    reports.printSummary(result, log);
+    String stepSummary = environmentVariables.apply("GITHUB_STEP_SUMMARY");
+    reports.write(result, reportDir, stepSummary == null || stepSummary.isBlank() ? null : Path.of(stepSummary));
+    log.info("Smoke-test reports: " + reportDir);
+    return result;
+  }
+
+  private HubToken token() {
+    String serverId = config.tokenServerId(property);
+    if (serverId != null) {
+      SettingsCredentials.ServerCredentials server = credentials.find(serverId).orElseThrow(() ->
+          new DataHubException("no <server> with id '" + serverId + "' in settings.xml — add one whose <password> is the hub API token"));
+      if (server.password() == null || server.password().isBlank()) {
+        throw new DataHubException("<server> '" + serverId + "' in settings.xml has no <password> — put the hub API token there");
+      }
+      return new HubToken(server.password(), "settings.xml <server> " + serverId);
+    }
+    String env = config.tokenEnv(property);
+    String value = environmentVariables.apply(env);
+    if (value == null || value.isBlank()) {
+      throw new DataHubException("no hub API token: the environment variable " + env + " is not set — set it, or set "
+          + "<tokenServerId> to a settings.xml <server> whose <password> is the token");
+    }
+    redactor.register(value.strip());
+    return new HubToken(value.strip(), "environment variable " + env);
+  }
+
+  private void removeOldResult() {
+    try {
+      Files.deleteIfExists(reportDir.resolve(SmokeResult.FILE_NAME));
+      Files.deleteIfExists(reportDir.resolve(SmokeReports.JUNIT_FILE));
+      Files.deleteIfExists(reportDir.resolve(SmokeReports.MARKDOWN_FILE));
+    } catch (IOException e) {
+      throw new DataHubException("cannot remove the previous smoke-test result in " + reportDir + ": " + e.getMessage());
+    }
+  }
+}
