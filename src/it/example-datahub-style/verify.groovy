@@ -1,0 +1,68 @@
+// mvn verify on the 3-hub example: every hub has its image (tarball, nothing pushed) and a staging plan rendered from
+// the shared chart with its own values; datahub's image carries the locked wheel; the aggregator ran nothing; no
+// secret value (the placeholders are registered as secrets) reached the log.
+import groovy.json.JsonSlurper
+
+def log = new File(basedir, 'build.log').text
+assert log.contains('BUILD SUCCESS')
+
+// second invocation, datahub:plan from the command line: the aggregator skips, and a hub without its real
+// (decrypted) secrets fails with the fix instead of falling back to the placeholders
+assert log.contains('Skipping plan (skip flag set)')
+assert log =~ /values file \S*hubs\/datahub\/secrets\/staging\.yaml does not exist/
+
+def json = new JsonSlurper()
+['datahub', 'data100', 'stat20'].each { hub ->
+  def out = new File(basedir, "hubs/${hub}/target/datahub")
+  def image = json.parse(new File(out, 'image.json'))
+  assert image.repository == "registry.example.org/hubs/${hub}-user-image"
+  assert image.digest ==~ /sha256:[0-9a-f]{64}/
+  assert image.pushed == false
+  assert new File(out, 'image.tar').length() > 0
+
+  def imageConfig = json.parseText(readFromTar(new File(out, 'image.tar'), 'config.json'))
+  assert imageConfig.config.Env.contains("DATAHUB_HUB=${hub}".toString()) : imageConfig.config.Env
+  assert imageConfig.config.Labels['edu.example.hub'] == hub
+
+  def plan = json.parse(new File(out, 'release/staging-plan.json'))
+  assert plan.environment == 'staging'
+  assert plan.chart == 'hub-1.4.0'
+  assert plan.manifestRendered == true : plan.renderNote
+  assert plan.comparedWithCluster == false
+  assert plan.renderedResources.containsAll(['Deployment/hub', 'Deployment/proxy', 'Secret/hub', 'Ingress/jupyterhub'])
+  assert plan.secretValuesHash ==~ /sha256:[0-9a-f]{64}/ : 'the placeholder secrets were not composed'
+
+  // never printed: the placeholder secret values of this hub
+  ['proxy-token-use-openssl-rand-hex-32', 'smoke-test-token', 'oauth-client-secret'].each {
+    assert !log.contains("placeholder-${hub}-staging-${it}") : "secret value of ${hub} in the log"
+  }
+}
+// distinct hubs give distinct images and values
+def digests = ['datahub', 'data100', 'stat20'].collect { json.parse(new File(basedir, "hubs/${it}/target/datahub/image.json")).digest }
+assert digests.unique(false).size() == 3
+
+// datahub's lock: one wheel layer with the package in site-packages
+assert log.contains('python: 1 packages in 1 layers')
+def datahubTar = new File(basedir, 'hubs/datahub/target/datahub/image.tar')
+def layers = ['tar', '-tf', datahubTar.path].execute().text.readLines().findAll { it.endsWith('.tar.gz') }
+def found = layers.any { layer ->
+  def tmp = File.createTempFile('layer', '.tar.gz')
+  tmp.bytes = extract(datahubTar, layer)
+  def names = ['tar', '-tzf', tmp.path].execute().text
+  tmp.delete()
+  names.contains('site-packages/hubtools/__init__.py')
+}
+assert found : 'no layer holds hubtools'
+return true
+
+String readFromTar(File tar, String name) {
+  new String(extract(tar, name), 'UTF-8')
+}
+
+byte[] extract(File tar, String name) {
+  def p = ['tar', '-xOf', tar.path, name].execute()
+  def bytes = p.inputStream.bytes
+  p.waitFor()
+  assert p.exitValue() == 0 : "${name} not in ${tar}"
+  bytes
+}
