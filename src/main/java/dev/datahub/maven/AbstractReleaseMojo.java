@@ -35,9 +35,12 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   @Parameter
   protected Environments environments;
 
-  /** The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. */
+  /**
+   * The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. (Not named
+   * {@code image}: that is build-image's {@code <image>} block, which a plugin-level configuration shares.)
+   */
   @Parameter(property = "datahub.image")
-  protected String image;
+  protected String imageReference;
 
   /** Return a release stuck in pending-* to its last deployed revision before going on. */
   @Parameter(property = "datahub.recover", defaultValue = "false")
@@ -104,8 +107,8 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   }
 
   protected ImageRef imageRef() {
-    if (image != null && !image.isBlank()) {
-      return ImageRef.parse(image);
+    if (imageReference != null && !imageReference.isBlank()) {
+      return ImageRef.parse(imageReference);
     }
     return ImageRef.of(BuiltImage.readFrom(outputDirectory()));
   }
