@@ -84,9 +84,14 @@ public final class SingleUserImage {
     return record(containerize(plan), spec);
   }
 
-  /** Validates the spec, reaches the registries once and computes the content-hash tag. */
-  public Plan plan(ImageSpec spec) {
-    insecureHosts = spec.allowInsecureRegistries();
+  /** What {@link #validate} checked without any network: parsed references and planned layers. */
+  public record Checked(Optional<ImageReference> base, Optional<ImageReference> target, List<PlannedLayer> layers) {}
+
+  /**
+   * Checks the spec offline: references, tags, format, content mappings (sources exist inside the
+   * project, modes, owners, no two mappings writing one path). Nothing is contacted.
+   */
+  public Checked validate(ImageSpec spec) {
     Optional<ImageReference> base = SCRATCH.equals(spec.from()) ? Optional.empty() : Optional.of(parse(spec.from(), "from"));
     Optional<ImageReference> target = Optional.empty();
     if (spec.pushes()) {
@@ -105,12 +110,18 @@ public final class SingleUserImage {
     if (!spec.format().equalsIgnoreCase("Docker") && !spec.format().equalsIgnoreCase("OCI")) {
       throw new DataHubException("image format '" + spec.format() + "' is unknown — use Docker or OCI");
     }
-    List<PlannedLayer> layers = ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory());
+    return new Checked(base, target, ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory()));
+  }
 
-    String baseDigest = base.map(this::resolveBaseDigest).orElse(SCRATCH);
-    target.ifPresent(t -> registry(t.getRegistry()));
-    String inputHash = inputHash(spec, layers, baseDigest);
-    return new Plan(spec, base, target, layers, baseDigest, inputHash, "h" + inputHash.substring(0, 16));
+  /** Validates the spec, reaches the registries once and computes the content-hash tag. */
+  public Plan plan(ImageSpec spec) {
+    insecureHosts = spec.allowInsecureRegistries();
+    Checked checked = validate(spec);
+    String baseDigest = checked.base().map(this::resolveBaseDigest).orElse(SCRATCH);
+    checked.target().ifPresent(t -> registry(t.getRegistry()));
+    String inputHash = inputHash(spec, checked.layers(), baseDigest);
+    return new Plan(spec, checked.base(), checked.target(), checked.layers(), baseDigest, inputHash,
+        "h" + inputHash.substring(0, 16));
   }
 
   private ImageReference parse(String reference, String field) {

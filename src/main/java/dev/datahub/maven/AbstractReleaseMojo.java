@@ -36,8 +36,8 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   protected Environments environments;
 
   /**
-   * The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. Not named
-   * {@code image}: that is build-image's {@code <image>} block, and one plugin-level configuration serves every goal.
+   * The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. (Not named
+   * {@code image}: that is build-image's {@code <image>} block, which a plugin-level configuration shares.)
    */
   @Parameter(property = "datahub.image")
   protected String imageReference;
