@@ -6,6 +6,15 @@ import groovy.json.JsonSlurper
 def log = new File(basedir, 'build.log').text
 assert log.contains('BUILD SUCCESS')
 
+// datahub:validate (the packaging's validate phase) checked each hub offline, both environments, before any build
+def count = { String s -> log.split(java.util.regex.Pattern.quote(s), -1).length - 1 }
+assert count('valid chart: helm lint passed') == 3
+assert count("valid staging: values match the chart's schema, chart renders") == 3
+assert count("valid prod: values match the chart's schema, chart renders") == 3
+assert count('valid smoke-test: configuration and notebooks are valid') == 3
+assert log.contains('valid python: 1 exact, hashed pins in requirements.lock')
+assert log.indexOf('validate (default-validate) @ datahub') < log.indexOf('build-image (default-build-image) @ datahub')
+
 // second invocation, datahub:plan from the command line: the aggregator skips, and a hub without its real
 // (decrypted) secrets fails with the fix instead of falling back to the placeholders
 assert log.contains('Skipping plan (skip flag set)')
