@@ -324,24 +324,14 @@ public final class SingleUserImage {
   }
 
   /**
-   * Jib refuses to send credentials over plain HTTP unless a system property says so; the user
-   * listed the registry as insecure, so allow it for this build only.
+   * Jib refuses to send credentials over plain HTTP unless a system property says so; the user listed the registry as
+   * insecure, so allow it while this build runs ({@link CredentialsOverHttp}: shared safely with parallel builds).
    */
   private static JibContainer withInsecureCredentialsOverHttp(ImageSpec spec, JibCall call) throws Exception {
     if (spec.allowInsecureRegistries().isEmpty()) {
       return call.call();
     }
-    String previous = System.getProperty("sendCredentialsOverHttp");
-    System.setProperty("sendCredentialsOverHttp", "true");
-    try {
-      return call.call();
-    } finally {
-      if (previous == null) {
-        System.clearProperty("sendCredentialsOverHttp");
-      } else {
-        System.setProperty("sendCredentialsOverHttp", previous);
-      }
-    }
+    return CredentialsOverHttp.allowDuring(call::call);
   }
 
   private DataHubException translate(Plan plan, Throwable e) {

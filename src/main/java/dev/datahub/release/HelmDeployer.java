@@ -30,9 +30,12 @@ final class HelmDeployer {
         case OCI -> upgrade = Helm.upgrade(chart.location()).withVersion(chart.version());
         default -> {
           repoConfig = Files.createTempFile("datahub-repositories-", ".yaml");
-          Helm.repo().add().withRepositoryConfig(repoConfig).withName("datahub-chart")
+          // Helm caches a repository's index under its name in the user's cache (<name>-index.yaml), shared by the
+          // modules of a parallel build (mvn -T): a name per URL keeps hubs with different repositories apart.
+          String repoName = "datahub-" + Hashing.sha256(chart.location()).substring(7, 19);
+          Helm.repo().add().withRepositoryConfig(repoConfig).withName(repoName)
               .withUrl(URI.create(chart.location())).call();
-          upgrade = Helm.upgrade("datahub-chart/" + chart.name()).withVersion(chart.version())
+          upgrade = Helm.upgrade(repoName + "/" + chart.name()).withVersion(chart.version())
               .withRepositoryConfig(repoConfig);
         }
       }
