@@ -35,9 +35,13 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   @Parameter
   protected Environments environments;
 
-  /** The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. */
+  /**
+   * The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. Not named
+   * {@code image}: build-image's {@code <image>} block lives in the same plugin-level configuration (a parent pom's
+   * pluginManagement), and Maven would try to read that block into this string.
+   */
   @Parameter(property = "datahub.image")
-  protected String image;
+  protected String imageReference;
 
   /** Return a release stuck in pending-* to its last deployed revision before going on. */
   @Parameter(property = "datahub.recover", defaultValue = "false")
@@ -104,8 +108,8 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   }
 
   protected ImageRef imageRef() {
-    if (image != null && !image.isBlank()) {
-      return ImageRef.parse(image);
+    if (imageReference != null && !imageReference.isBlank()) {
+      return ImageRef.parse(imageReference);
     }
     return ImageRef.of(BuiltImage.readFrom(outputDirectory()));
   }

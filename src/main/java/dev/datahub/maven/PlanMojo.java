@@ -42,8 +42,8 @@ public class PlanMojo extends AbstractReleaseMojo {
   }
 
   private ImageRef plannedImage() {
-    if (image != null && !image.isBlank()) {
-      return ImageRef.parse(image);
+    if (imageReference != null && !imageReference.isBlank()) {
+      return ImageRef.parse(imageReference);
     }
     try {
       return imageRef();

@@ -155,7 +155,7 @@ class ReleaseMojosTest {
     assertTrue(e.getMessage().contains("has no context 'gke_prod_cluster'"), e.getMessage());
 
     DeployStagingMojo undigested = configure(new DeployStagingMojo());
-    undigested.image = "registry.example.org/datahub/user:latest";
+    undigested.imageReference = "registry.example.org/datahub/user:latest";
     e = assertThrows(MojoFailureException.class, undigested::execute);
     assertTrue(e.getMessage().contains("has no digest"), e.getMessage());
   }
