@@ -183,8 +183,10 @@ nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": [f"change
 json.dump(nb, open(sys.argv[1], "w"), indent=1)
 PY
 }
-median() { python3 -c "import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(f'{statistics.median(v):.2f}s (runs: ' + ', '.join(f'{x:.2f}' for x in v) + ')')" "$@"; }
+median() { python3 -c "import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(f'{min(v):.2f}s | {statistics.median(v):.2f}s | ' + ', '.join(f'{x:.2f}' for x in v))" "$@"; }
+ratio() { python3 -c "import sys; a=[float(x) for x in sys.argv[1].split()]; b=[float(x) for x in sys.argv[2].split()]; print(f'{min(a)/min(b):.2f}x (best) / {sorted(a)[len(a)//2]/sorted(b)[len(b)//2]:.2f}x (median)')" "$1" "$2"; }
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== warm-up (first build pushes every image)" >&2
 seconds "$B/work/single" >/dev/null
 seconds "$R" -T 2 >/dev/null
@@ -206,12 +208,17 @@ PUSHED=$(grep -c "Built image .*/hubs/$CHANGED@" "$B/last.log" || true)
   || { echo "expected $((HUBS - 1)) skipped pushes and $CHANGED built; got $SKIPPED skipped, $PUSHED built" >&2; exit 1; }
 
 echo
-echo "mvn verify wall time (build-image to a local registry + offline plan), median of $RUNS, $(nproc) cores"
-echo "| project | change | -T | wall time |"
-echo "|---|---|---|---|"
+echo "mvn verify wall time (build-image to a local registry + offline plan), $RUNS runs per case, $(nproc) cores,"
+echo "load average before: $LOAD"
+echo "| project | change | -T | best | median | runs |"
+echo "|---|---|---|---|---|---|"
 echo "| single hub | nothing | 1 | $(median "${s0[@]}") |"
 echo "| single hub | one notebook | 1 | $(median "${s1[@]}") |"
 echo "| $HUBS-hub reactor | nothing | 1 | $(median "${r0t1[@]}") |"
 echo "| $HUBS-hub reactor | nothing | 2 | $(median "${r0t2[@]}") |"
 echo "| $HUBS-hub reactor | one hub's notebook | 1 | $(median "${r1t1[@]}") |"
 echo "| $HUBS-hub reactor | one hub's notebook | 2 | $(median "${r1t2[@]}") |"
+echo
+echo "one hub changed (-T 2) vs single hub with one notebook changed: $(ratio "${r1t2[*]}" "${s1[*]}")"
+echo "one hub changed (-T 1) vs single hub with one notebook changed: $(ratio "${r1t1[*]}" "${s1[*]}")"
+echo "nothing changed (-T 1) vs single hub, nothing changed: $(ratio "${r0t1[*]}" "${s0[*]}")"
