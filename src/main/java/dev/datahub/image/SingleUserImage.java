@@ -1,8 +1,6 @@
 package dev.datahub.image;
 
 import com.google.cloud.tools.jib.api.Containerizer;
-import com.google.cloud.tools.jib.api.Credential;
-import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.Jib;
@@ -30,7 +28,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,9 +81,14 @@ public final class SingleUserImage {
     return record(containerize(plan), spec);
   }
 
-  /** Validates the spec, reaches the registries once and computes the content-hash tag. */
-  public Plan plan(ImageSpec spec) {
-    insecureHosts = spec.allowInsecureRegistries();
+  /** What {@link #validate} checked without any network: parsed references and planned layers. */
+  public record Checked(Optional<ImageReference> base, Optional<ImageReference> target, List<PlannedLayer> layers) {}
+
+  /**
+   * Checks the spec offline: references, tags, format, content mappings (sources exist inside the
+   * project, modes, owners, no two mappings writing one path). Nothing is contacted.
+   */
+  public Checked validate(ImageSpec spec) {
     Optional<ImageReference> base = SCRATCH.equals(spec.from()) ? Optional.empty() : Optional.of(parse(spec.from(), "from"));
     Optional<ImageReference> target = Optional.empty();
     if (spec.pushes()) {
@@ -105,12 +107,18 @@ public final class SingleUserImage {
     if (!spec.format().equalsIgnoreCase("Docker") && !spec.format().equalsIgnoreCase("OCI")) {
       throw new DataHubException("image format '" + spec.format() + "' is unknown — use Docker or OCI");
     }
-    List<PlannedLayer> layers = ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory());
+    return new Checked(base, target, ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory()));
+  }
 
-    String baseDigest = base.map(this::resolveBaseDigest).orElse(SCRATCH);
-    target.ifPresent(t -> registry(t.getRegistry()));
-    String inputHash = inputHash(spec, layers, baseDigest);
-    return new Plan(spec, base, target, layers, baseDigest, inputHash, "h" + inputHash.substring(0, 16));
+  /** Validates the spec, reaches the registries once and computes the content-hash tag. */
+  public Plan plan(ImageSpec spec) {
+    insecureHosts = spec.allowInsecureRegistries();
+    Checked checked = validate(spec);
+    String baseDigest = checked.base().map(this::resolveBaseDigest).orElse(SCRATCH);
+    checked.target().ifPresent(t -> registry(t.getRegistry()));
+    String inputHash = inputHash(spec, checked.layers(), baseDigest);
+    return new Plan(spec, checked.base(), checked.target(), checked.layers(), baseDigest, inputHash,
+        "h" + inputHash.substring(0, 16));
   }
 
   private ImageReference parse(String reference, String field) {
@@ -358,16 +366,10 @@ public final class SingleUserImage {
   private RegistryImage withCredentials(RegistryImage image, ImageReference reference) {
     Optional<RegistryCredential> credential = credentials.forRegistry(reference.getRegistry());
     credential.ifPresent(c -> image.addCredential(c.username(), c.password()));
+    // then what Jib itself would use: ~/.docker/config.json (docker login) and the well-known credential helpers
     CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(reference, event -> log.debug(event.getMessage()));
-    List<CredentialRetriever> fallbacks = new ArrayList<>();
-    fallbacks.add(factory.dockerConfig());
-    fallbacks.add(factory.wellKnownCredentialHelpers());
-    for (CredentialRetriever retriever : fallbacks) {
-      image.addCredentialRetriever(() -> {
-        Optional<Credential> found = retriever.retrieve();
-        return found;
-      });
-    }
+    image.addCredentialRetriever(factory.dockerConfig());
+    image.addCredentialRetriever(factory.wellKnownCredentialHelpers());
     return image;
   }
 

@@ -36,9 +36,8 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   protected Environments environments;
 
   /**
-   * The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. Not named
-   * {@code image}: build-image's {@code <image>} block lives in the same plugin-level configuration (a parent pom's
-   * pluginManagement), and Maven would try to read that block into this string.
+   * The image to deploy, {@code repository[:tag]@sha256:…}; default: target/datahub/image.json. (Not named
+   * {@code image}: that is build-image's {@code <image>} block, which a plugin-level configuration shares.)
    */
   @Parameter(property = "datahub.image")
   protected String imageReference;

@@ -1,21 +1,14 @@
 package dev.datahub.maven;
 
 import dev.datahub.image.BuiltImage;
-import dev.datahub.image.ContentMapping;
 import dev.datahub.image.ImageSpec;
 import dev.datahub.image.RegistryCredential;
 import dev.datahub.image.SingleUserImage;
-import dev.datahub.image.SourceRevision;
 import dev.datahub.python.PythonImageLayers;
 import dev.datahub.python.PythonSpec;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -96,55 +89,8 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   }
 
   ImageSpec spec() {
-    Path projectDir = project.getBasedir().toPath();
-    List<ContentMapping> content = image.content.stream()
-        .map(c -> new ContentMapping(c.source == null ? null : Path.of(c.source), c.target, c.fileMode, c.directoryMode,
-            c.owner))
-        .toList();
-    Map<String, String> labels = new LinkedHashMap<>();
-    sourceUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
-    if (image.labelRevision) {
-      SourceRevision.of(projectDir).ifPresent(rev -> labels.put("org.opencontainers.image.revision", rev));
-    }
-    labels.putAll(image.labels);
-    Set<String> insecure = new LinkedHashSet<>(image.allowInsecureRegistries);
-    insecure.addAll(split(allowInsecureRegistries));
-    List<String> allTags = new java.util.ArrayList<>(image.tags);
-    allTags.addAll(split(tags));
-    return new ImageSpec(
-        from != null ? from : image.from,
-        to != null ? to : image.to,
-        allTags,
-        format != null ? format : image.format,
-        content,
-        List.of(),
-        image.environment,
-        labels,
-        image.user,
-        image.workingDirectory,
-        image.entrypoint,
-        image.cmd,
-        push,
-        force,
-        insecure,
-        projectDir,
-        outputDirectory(),
-        Path.of(cacheDirectory),
-        plugin == null ? "dev" : plugin.getVersion());
-  }
-
-  private Optional<String> sourceUrl() {
-    if (project.getScm() != null && project.getScm().getUrl() != null) {
-      return Optional.of(project.getScm().getUrl());
-    }
-    return Optional.ofNullable(project.getUrl());
-  }
-
-  private static List<String> split(String csv) {
-    if (csv == null || csv.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return image.toSpec(new ImageConfig.Overrides(from, to, tags, format, allowInsecureRegistries, push, force),
+        project, outputDirectory(), Path.of(cacheDirectory), plugin == null ? "dev" : plugin.getVersion());
   }
 
   /** settings.xml {@code <server>} whose id is the registry host; Docker Hub also answers to docker.io. */

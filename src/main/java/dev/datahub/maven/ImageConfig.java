@@ -1,9 +1,17 @@
 package dev.datahub.maven;
 
+import dev.datahub.image.ContentMapping;
+import dev.datahub.image.ImageSpec;
+import dev.datahub.image.SourceRevision;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.maven.project.MavenProject;
 
 /** The {@code <image>} block of the pom. Plain fields: Maven fills them; the mojo converts them to an ImageSpec. */
 public class ImageConfig {
@@ -58,5 +66,42 @@ public class ImageConfig {
     String directoryMode;
     /** {@code uid:gid}, default {@code 0:0}. */
     String owner;
+  }
+
+  /** {@code -Ddatahub.image.*} values that replace or extend the block; nulls leave it as is. */
+  record Overrides(String from, String to, String tags, String format, String allowInsecureRegistries, boolean push,
+      boolean force) {}
+
+  /** The core spec: the block, the overrides, and labels from the project (source URL, optionally the commit). */
+  ImageSpec toSpec(Overrides o, MavenProject project, Path outputDirectory, Path cacheDirectory, String toolVersion) {
+    Path projectDir = project.getBasedir().toPath();
+    List<ContentMapping> mappings = content.stream()
+        .map(c -> new ContentMapping(c.source == null ? null : Path.of(c.source), c.target, c.fileMode, c.directoryMode,
+            c.owner))
+        .toList();
+    Map<String, String> allLabels = new LinkedHashMap<>();
+    String source = project.getScm() != null && project.getScm().getUrl() != null ? project.getScm().getUrl()
+        : project.getUrl();
+    if (source != null) {
+      allLabels.put("org.opencontainers.image.source", source);
+    }
+    if (labelRevision) {
+      SourceRevision.of(projectDir).ifPresent(rev -> allLabels.put("org.opencontainers.image.revision", rev));
+    }
+    allLabels.putAll(labels);
+    Set<String> insecure = new LinkedHashSet<>(allowInsecureRegistries);
+    insecure.addAll(split(o.allowInsecureRegistries()));
+    List<String> allTags = new ArrayList<>(tags);
+    allTags.addAll(split(o.tags()));
+    return new ImageSpec(o.from() != null ? o.from() : from, o.to() != null ? o.to() : to, allTags,
+        o.format() != null ? o.format() : format, mappings, List.of(), environment, allLabels, user, workingDirectory,
+        entrypoint, cmd, o.push(), o.force(), insecure, projectDir, outputDirectory, cacheDirectory, toolVersion);
+  }
+
+  private static List<String> split(String csv) {
+    if (csv == null || csv.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 }

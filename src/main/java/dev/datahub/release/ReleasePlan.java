@@ -28,7 +28,7 @@ public record ReleasePlan(
 
   public List<String> lines() {
     List<String> out = new ArrayList<>();
-    out.add("Plan for " + environment + ": image " + (image == null ? "(none: build-image has not run)" : image)
+    out.add("Plan for " + environment + ": image " + (image == null ? "(none: no pushed image in image.json and no -Ddatahub.image)" : image)
         + ", chart " + chart);
     out.add("  values hash " + valuesHash + ", secret values hash " + secretValuesHash);
     if (manifestRendered) {

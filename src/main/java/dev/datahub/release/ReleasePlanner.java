@@ -97,6 +97,23 @@ public final class ReleasePlanner {
         resourceChanges, valueChanges, values.valuesHash(), values.secretValuesHash());
   }
 
+  /**
+   * {@code helm lint} of a local chart (offline); returns its messages, throws when the chart fails.
+   * Charts from a repository or an OCI registry are not linted here (helm-java cannot pull them).
+   */
+  public List<String> lint(ChartSource chart) {
+    if (chart.kind() != ChartSource.Kind.LOCAL) {
+      return List.of("chart " + chart.name() + " " + chart.version() + " is not local: lint skipped");
+    }
+    com.marcnuri.helm.LintResult result = new Helm(Path.of(chart.location())).lint().call();
+    List<String> messages = result.getMessages().stream().map(m -> redactor.redact(HelmDeployer.oneLine(m))).toList();
+    if (result.isFailed()) {
+      throw new DataHubException("helm lint of chart " + chart.location() + " failed: " + String.join("; ", messages)
+          + " — fix the chart");
+    }
+    return messages;
+  }
+
   private static String render(EnvironmentSpec env, ChartSource chart, ComposedValues values) {
     TemplateCommand template = switch (chart.kind()) {
       case LOCAL -> new Helm(Path.of(chart.location())).template();

@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +29,8 @@ class ReleaseMojosTest {
   @TempDir Path tmp;
   ReleaseFixture fx;
   MavenProject project;
-  final List<String> lines = new CopyOnWriteArrayList<>();
+  final CapturingMavenLog log = new CapturingMavenLog();
+  final List<String> lines = log.lines;
 
   @BeforeEach
   void start() throws Exception {
@@ -56,29 +55,7 @@ class ReleaseMojosTest {
     mojo.environments.prod = env(MockCluster.PROD_CONTEXT, "prod");
     mojo.commit = "0123abcd";
     mojo.keepRecords = 3;
-    mojo.setLog(new SystemStreamLog() {
-      @Override
-      public void info(CharSequence content) {
-        lines.add("[INFO] " + content);
-        super.info(content);
-      }
-
-      @Override
-      public void warn(CharSequence content) {
-        lines.add("[WARN] " + content);
-        super.warn(content);
-      }
-
-      @Override
-      public void debug(CharSequence content) {
-        lines.add("[DEBUG] " + content);
-      }
-
-      @Override
-      public boolean isDebugEnabled() {
-        return true;
-      }
-    });
+    mojo.setLog(log);
     return mojo;
   }
 

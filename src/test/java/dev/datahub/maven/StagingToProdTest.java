@@ -16,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +38,8 @@ class StagingToProdTest {
   @TempDir Path tmp;
   ReleaseFixture fx;
   MavenProject project;
-  final List<String> lines = new CopyOnWriteArrayList<>();
+  final CapturingMavenLog log = new CapturingMavenLog();
+  final List<String> lines = log.lines;
   /** What the hub's spawner reports as the running image (KubeSpawner's JUPYTER_IMAGE_SPEC). */
   String servedImage = "registry.example.org/datahub/user@sha256:" + "a".repeat(64);
 
@@ -84,32 +83,7 @@ class StagingToProdTest {
     mojo.smokeTest.userOptions = Map.of("image", servedImage); // the local hub sets JUPYTER_IMAGE_SPEC like KubeSpawner
     mojo.smokeTest.spawnTimeout = "60";
     mojo.environmentVariables = name -> "DATAHUB_HUB_TOKEN".equals(name) ? hub.token() : null;
-    mojo.setLog(new SystemStreamLog() {
-      @Override
-      public void info(CharSequence content) {
-        lines.add("[INFO] " + content);
-      }
-
-      @Override
-      public void warn(CharSequence content) {
-        lines.add("[WARN] " + content);
-      }
-
-      @Override
-      public void debug(CharSequence content) {
-        lines.add("[DEBUG] " + content);
-      }
-
-      @Override
-      public void error(CharSequence content) {
-        lines.add("[ERROR] " + content);
-      }
-
-      @Override
-      public boolean isDebugEnabled() {
-        return true;
-      }
-    });
+    mojo.setLog(log);
     return mojo;
   }
 

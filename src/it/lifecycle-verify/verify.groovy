@@ -1,0 +1,16 @@
+def log = new File(basedir, 'build.log').text
+// the phases ran in order, each bound by the datahub packaging
+def at = { goal -> def m = log =~ /datahub-maven-plugin:[^:]+:${goal} \(default-${goal}\)/; m.find() ? m.start() : -1 }
+def validate = at('validate')
+def build = at('build-image')
+def plan = at('plan')
+assert validate >= 0 && build > validate && plan > build : log
+assert log.contains('valid image: 1 content mapping(s), base scratch')
+assert log.contains('valid chart: helm lint passed')
+assert log.contains('valid staging: values match the chart\'s schema')
+assert log.contains('valid prod: values match the chart\'s schema')
+assert log.contains('valid smoke-test: configuration and notebooks are valid')
+assert new File(basedir, 'target/datahub/image.tar').isFile()
+assert log.contains('Plan for staging')
+assert !log.contains('placeholder-not-a-secret')
+return true
