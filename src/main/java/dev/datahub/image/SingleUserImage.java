@@ -1,8 +1,6 @@
 package dev.datahub.image;
 
 import com.google.cloud.tools.jib.api.Containerizer;
-import com.google.cloud.tools.jib.api.Credential;
-import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.Jib;
@@ -30,7 +28,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -335,24 +332,14 @@ public final class SingleUserImage {
   }
 
   /**
-   * Jib refuses to send credentials over plain HTTP unless a system property says so; the user
-   * listed the registry as insecure, so allow it for this build only.
+   * Jib refuses to send credentials over plain HTTP unless a system property says so; the user listed the registry as
+   * insecure, so allow it while this build runs ({@link CredentialsOverHttp}: shared safely with parallel builds).
    */
   private static JibContainer withInsecureCredentialsOverHttp(ImageSpec spec, JibCall call) throws Exception {
     if (spec.allowInsecureRegistries().isEmpty()) {
       return call.call();
     }
-    String previous = System.getProperty("sendCredentialsOverHttp");
-    System.setProperty("sendCredentialsOverHttp", "true");
-    try {
-      return call.call();
-    } finally {
-      if (previous == null) {
-        System.clearProperty("sendCredentialsOverHttp");
-      } else {
-        System.setProperty("sendCredentialsOverHttp", previous);
-      }
-    }
+    return CredentialsOverHttp.allowDuring(call::call);
   }
 
   private DataHubException translate(Plan plan, Throwable e) {
@@ -379,16 +366,10 @@ public final class SingleUserImage {
   private RegistryImage withCredentials(RegistryImage image, ImageReference reference) {
     Optional<RegistryCredential> credential = credentials.forRegistry(reference.getRegistry());
     credential.ifPresent(c -> image.addCredential(c.username(), c.password()));
+    // then what Jib itself would use: ~/.docker/config.json (docker login) and the well-known credential helpers
     CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(reference, event -> log.debug(event.getMessage()));
-    List<CredentialRetriever> fallbacks = new ArrayList<>();
-    fallbacks.add(factory.dockerConfig());
-    fallbacks.add(factory.wellKnownCredentialHelpers());
-    for (CredentialRetriever retriever : fallbacks) {
-      image.addCredentialRetriever(() -> {
-        Optional<Credential> found = retriever.retrieve();
-        return found;
-      });
-    }
+    image.addCredentialRetriever(factory.dockerConfig());
+    image.addCredentialRetriever(factory.wellKnownCredentialHelpers());
     return image;
   }
 

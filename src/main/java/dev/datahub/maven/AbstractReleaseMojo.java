@@ -148,6 +148,15 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
     return SourceRevision.of(project.getBasedir().toPath()).orElse("unknown");
   }
 
+  protected void deleteResult(String fileName) {
+    try {
+      Files.deleteIfExists(outputDirectory().resolve("release").resolve(fileName));
+    } catch (IOException e) {
+      throw new DataHubException("cannot delete " + fileName + " under " + outputDirectory() + ": " + e.getMessage()
+          + " — check the build directory");
+    }
+  }
+
   /** Writes a machine-readable result next to the build for CI (never holds secret values). */
   protected void writeResult(String fileName, Object value) {
     try {

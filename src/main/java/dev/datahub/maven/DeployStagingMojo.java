@@ -1,24 +1,40 @@
 package dev.datahub.maven;
 
-import dev.datahub.promotion.DeploymentRecord;
+import dev.datahub.release.DeploySummary;
 import dev.datahub.release.HubRelease;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-/** Deploys the built image (by digest) to staging with Helm, waits for the rollout, and records the deployment. */
+/**
+ * Deploys the built image (by digest) to staging with Helm, waits for the rollout, and records the deployment —
+ * unless staging already runs the same image, chart and values (no drift): then it says so and deploys nothing.
+ * Writes {@code target/datahub/release/staging-record.json} (the record staging runs) and
+ * {@code staging-deploy.json} (deployed|skipped and why, for a reactor summary).
+ */
 @Mojo(name = "deploy-staging", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
 public class DeployStagingMojo extends AbstractReleaseMojo {
+
+  /** Key of this build's deploy outcome in the project's context, read by smoke-test. */
+  static final String OUTCOME = "datahub.deploy.outcome.";
 
   @Parameter(property = "datahub.deploy-staging.skip", defaultValue = "false")
   private boolean skipDeployStaging;
 
+  /** Deploy even when staging already runs the same image, chart and values. */
+  @Parameter(property = "datahub.deploy.force", defaultValue = "false")
+  boolean force;
+
   @Override
   protected void runRelease() {
+    deleteResult(DeploySummary.fileName("staging")); // a stale "skipped" must not outlive a failed deploy
     HubRelease staging = hubRelease("staging");
-    DeploymentRecord record = staging.deploy(new HubRelease.DeployRequest(chartSource(), commonValues(), imageRef(),
-        sourceCommit(), "deploy", null, false, null, recover));
-    writeResult("staging-record.json", record);
+    HubRelease.DeployResult result = staging.deployIfChanged(new HubRelease.DeployRequest(chartSource(),
+        commonValues(), imageRef(), sourceCommit(), "deploy", null, false, null, recover), force);
+    writeResult("staging-record.json", result.record());
+    DeploySummary summary = DeploySummary.of(project.getArtifactId(), staging.environment(), result);
+    summary.writeTo(outputDirectory().resolve("release"));
+    project.setContextValue(OUTCOME + "staging", summary);
   }
 
   @Override

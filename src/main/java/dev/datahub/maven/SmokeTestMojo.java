@@ -4,10 +4,12 @@ import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.promotion.DeploymentRecord;
 import dev.datahub.promotion.Promotion;
+import dev.datahub.release.DeploySummary;
 import dev.datahub.release.HubRelease;
 import dev.datahub.smoke.SmokeReports;
 import dev.datahub.smoke.SmokeResult;
 import java.nio.file.Files;
+import java.util.Optional;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -40,10 +42,64 @@ public class SmokeTestMojo extends AbstractReleaseMojo {
     return "smoke-test";
   }
 
+  /** Run even when nothing was deployed in this build and the deployed bundle already passed. */
+  @Parameter(property = "datahub.smoke.force", defaultValue = "false")
+  boolean force;
+
   @Override
   protected void runRelease() {
-    boolean released = hasEnvironment(environment);
-    HubRelease release = released ? hubRelease(environment) : null;
+    HubRelease release = hasEnvironment(environment) ? hubRelease(environment) : null;
+    DeploySummary deployed = (DeploySummary) project.getContextValue(DeployStagingMojo.OUTCOME + environment);
+    if (release != null && deployed != null && !force) {
+      Optional<String> passed = alreadyPassed(release, deployed);
+      if (passed.isPresent()) {
+        log().info("Skipping the smoke test of " + environment + ": nothing was deployed in this build and "
+            + passed.get() + "; -Ddatahub.smoke.force=true runs it anyway");
+        finish(deployed.withSmoke(DeploySummary.SKIPPED, "already passed for record " + deployed.record()));
+        return;
+      }
+    }
+    try {
+      test(release);
+      if (deployed != null) {
+        finish(deployed.withSmoke("passed", null));
+      }
+    } catch (DataHubException e) {
+      if (deployed != null) {
+        finish(deployed.withSmoke("failed", null));
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Why the test is not needed, when it is not: deploy-staging skipped in this build, and the record the environment
+   * runs (its latest) is the one it matched and already passed its smoke test for the same image digest.
+   */
+  private static Optional<String> alreadyPassed(HubRelease release, DeploySummary deployed) {
+    if (!deployed.skipped()) {
+      return Optional.empty();
+    }
+    Optional<DeploymentRecord> latest = release.records().latest();
+    if (latest.isEmpty() || !latest.get().id().equals(deployed.record())) {
+      return Optional.empty();
+    }
+    DeploymentRecord record = latest.get();
+    if (record.smoke() == null || !record.smoke().passed()
+        || !java.util.Objects.equals(record.smoke().imageDigest(), record.imageDigest())) {
+      return Optional.empty();
+    }
+    return Optional.of("record " + record.id() + " already passed its smoke test for " + record.imageDigest()
+        + " at " + record.smoke().time());
+  }
+
+  private void finish(DeploySummary summary) {
+    summary.writeTo(outputDirectory().resolve("release"));
+    project.setContextValue(DeployStagingMojo.OUTCOME + environment, summary);
+  }
+
+  private void test(HubRelease release) {
+    boolean released = release != null;
     String hubUrl = released ? environment(environment).hubUrl() : null;
     SmokeTestLauncher launcher = smokeTestLauncher();
     SmokeResult result = launcher.run(environment, hubUrl, expectedImage(release));

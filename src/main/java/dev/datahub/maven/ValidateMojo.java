@@ -8,7 +8,6 @@ import dev.datahub.python.PythonSpec;
 import dev.datahub.release.ComposedValues;
 import dev.datahub.release.ReleasePlanner;
 import dev.datahub.release.ValuesComposer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;

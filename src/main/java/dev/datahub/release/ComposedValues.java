@@ -12,7 +12,8 @@ import java.util.Set;
  * @param values the merged values without the secret files (safe to show)
  * @param secretPaths dotted paths set by the secret files: shown only as {@code ****}
  * @param secretLeaves every string value in the secret files, for the redactor
- * @param valuesHash SHA-256 of the merged non-secret values
+ * @param valuesHash SHA-256 of the merged non-secret values from the values files (without the generated image file:
+ *     the image is compared by digest on its own)
  * @param secretValuesHash SHA-256 of the merged secret values ({@code none} when there are none)
  */
 public record ComposedValues(

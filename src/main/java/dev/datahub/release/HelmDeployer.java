@@ -29,11 +29,8 @@ final class HelmDeployer {
         case LOCAL -> upgrade = new Helm(Path.of(chart.location())).upgrade();
         case OCI -> upgrade = Helm.upgrade(chart.location()).withVersion(chart.version());
         default -> {
-          repoConfig = Files.createTempFile("datahub-repositories-", ".yaml");
-          Helm.repo().add().withRepositoryConfig(repoConfig).withName("datahub-chart")
-              .withUrl(URI.create(chart.location())).call();
-          upgrade = Helm.upgrade("datahub-chart/" + chart.name()).withVersion(chart.version())
-              .withRepositoryConfig(repoConfig);
+          repoConfig = addRepository(chart);
+          upgrade = Helm.upgrade(repositoryChart(chart)).withVersion(chart.version()).withRepositoryConfig(repoConfig);
         }
       }
       upgrade.install().withName(env.release()).withNamespace(env.namespace()).withKubeConfig(kubeconfig)
@@ -90,6 +87,28 @@ final class HelmDeployer {
       deleteTree(dir);
       delete(values);
     }
+  }
+
+  /**
+   * Adds the chart's repository to a private repository config (a temp file the caller deletes).
+   * Helm caches a repository's index under its name in the user's cache ({@code <name>-index.yaml}),
+   * shared by the modules of a parallel build (mvn -T): a name per URL keeps hubs with different
+   * repositories apart.
+   */
+  static Path addRepository(ChartSource chart) throws IOException {
+    Path repoConfig = Files.createTempFile("datahub-repositories-", ".yaml");
+    Helm.repo().add().withRepositoryConfig(repoConfig).withName(repositoryName(chart))
+        .withUrl(URI.create(chart.location())).call();
+    return repoConfig;
+  }
+
+  /** {@code <repository name>/<chart>}, as Helm addresses a chart of an added repository. */
+  static String repositoryChart(ChartSource chart) {
+    return repositoryName(chart) + "/" + chart.name();
+  }
+
+  private static String repositoryName(ChartSource chart) {
+    return "datahub-" + Hashing.sha256(chart.location()).substring(7, 19);
   }
 
   static String oneLine(String message) {

@@ -82,9 +82,45 @@ public final class HubRelease {
   }
 
   public DeploymentRecord deploy(DeployRequest request) {
+    ComposedValues values = compose(request);
+    return deploy(request, values, bundle(request, values));
+  }
+
+  /** What {@link #deployIfChanged} did: the decision, and the record the environment now runs. */
+  public record DeployResult(boolean deployed, DeployDecision decision, DeploymentRecord record) {}
+
+  /**
+   * Deploys only when the bundle differs from what the environment's latest succeeded record deployed or the live
+   * release drifted from that record ({@link DeployDecision}); {@code force} deploys anyway. Decided before the lock is
+   * taken: a skipped hub costs two reads of the namespace.
+   */
+  public DeployResult deployIfChanged(DeployRequest request, boolean force) {
     EnvironmentSpec env = target.environment();
     ComposedValues values = compose(request);
     ReleaseBundle bundle = bundle(request, values);
+    DeployDecision decision = decide(bundle);
+    if (force) {
+      decision = decision.forced();
+    }
+    if (!decision.deploy()) {
+      log.info(decision.skipLine(env));
+      return new DeployResult(false, decision, decision.current());
+    }
+    log.info(decision.deployLine(env));
+    return new DeployResult(true, decision, deploy(request, values, bundle));
+  }
+
+  /** Compares a bundle with the environment's latest succeeded record of this release and the live release. */
+  public DeployDecision decide(ReleaseBundle bundle) {
+    EnvironmentSpec env = target.environment();
+    Optional<DeploymentRecord> lastSucceeded = records().all().stream()
+        .filter(r -> DeploymentRecord.SUCCEEDED.equals(r.result()) && env.release().equals(r.release())).findFirst();
+    Optional<StoredRelease> live = store().latest();
+    return DeployDecision.decide(bundle, lastSucceeded, live, live.map(this::imageOf).orElse(null));
+  }
+
+  private DeploymentRecord deploy(DeployRequest request, ComposedValues values, ReleaseBundle bundle) {
+    EnvironmentSpec env = target.environment();
     log.info("Deploying " + bundle.image() + " with chart " + request.chart().describe() + " to " + env.describe());
     try (DeployLock lock = lock(request.kind())) {
       handleStuck(request.recover(), request.sourceCommit());

@@ -115,16 +115,33 @@ public final class ReleasePlanner {
   }
 
   private static String render(EnvironmentSpec env, ChartSource chart, ComposedValues values) {
-    TemplateCommand template = switch (chart.kind()) {
-      case LOCAL -> new Helm(Path.of(chart.location())).template();
-      default -> Helm.template(chart.kind() == ChartSource.Kind.OCI ? chart.location() : chart.name())
-          .withVersion(chart.version());
-    };
-    template.withName(env.release()).withNamespace(env.namespace());
-    for (Path file : values.orderedFiles()) {
-      template.withValuesFile(file.toAbsolutePath());
+    Path repoConfig = null;
+    try {
+      TemplateCommand template = switch (chart.kind()) {
+        case LOCAL -> new Helm(Path.of(chart.location())).template();
+        case OCI -> Helm.template(chart.location()).withVersion(chart.version());
+        case REPOSITORY -> {
+          repoConfig = HelmDeployer.addRepository(chart);
+          yield Helm.template(HelmDeployer.repositoryChart(chart)).withVersion(chart.version())
+              .withRepositoryConfig(repoConfig);
+        }
+      };
+      template.withName(env.release()).withNamespace(env.namespace());
+      for (Path file : values.orderedFiles()) {
+        template.withValuesFile(file.toAbsolutePath());
+      }
+      return template.call();
+    } catch (java.io.IOException e) {
+      throw new DataHubException("cannot prepare the Helm call: " + e.getMessage() + " — check java.io.tmpdir");
+    } finally {
+      if (repoConfig != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(repoConfig);
+        } catch (java.io.IOException e) {
+          // a temp file left behind holds only a repository URL
+        }
+      }
     }
-    return template.call();
   }
 
   /** {@code Kind/name -> document}. */

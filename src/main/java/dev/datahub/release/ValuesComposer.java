@@ -43,6 +43,9 @@ public final class ValuesComposer {
     leaves.forEach(redactor::register);
 
     Map<String, Object> withSecrets = Values.merge(plain, secret);
+    // The operator's values only: the image is compared by digest on its own, so an image change is not also reported
+    // as a values change.
+    String valuesHash = Values.hash(plain);
     if (image != null) {
       Map<String, Object> imageBlock = new LinkedHashMap<>();
       imageBlock.put("name", image.repository());
@@ -54,7 +57,7 @@ public final class ValuesComposer {
       withSecrets = Values.merge(withSecrets, imageValues);
     }
     return new ComposedValues(List.copyOf(ordered), plain, withSecrets,
-        Set.copyOf(Values.flatten(secret).keySet()), Set.copyOf(leaves), Values.hash(plain),
+        Set.copyOf(Values.flatten(secret).keySet()), Set.copyOf(leaves), valuesHash,
         secret.isEmpty() ? "none" : Values.hash(secret));
   }
 

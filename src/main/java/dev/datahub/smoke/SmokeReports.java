@@ -22,6 +22,8 @@ import javax.xml.stream.XMLStreamWriter;
  */
 public final class SmokeReports {
 
+  private static final Object STEP_SUMMARY_LOCK = new Object();
+
   public static final String JUNIT_FILE = "TEST-datahub-smoke-test.xml";
   public static final String MARKDOWN_FILE = "summary.md";
 
@@ -70,11 +72,15 @@ public final class SmokeReports {
           + " — check that the build directory is writable");
     }
     if (githubStepSummary != null) {
-      try {
-        Files.writeString(githubStepSummary, markdown + "\n", StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new DataHubException("cannot append to $GITHUB_STEP_SUMMARY (" + githubStepSummary + "): " + e.getMessage());
+      // One file for the whole job: under mvn -T several hubs append at once, so whole reports go in one at a time.
+      synchronized (STEP_SUMMARY_LOCK) {
+        try {
+          Files.writeString(githubStepSummary, markdown + "\n", StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+          throw new DataHubException("cannot append to $GITHUB_STEP_SUMMARY (" + githubStepSummary + "): "
+              + e.getMessage());
+        }
       }
     }
   }
