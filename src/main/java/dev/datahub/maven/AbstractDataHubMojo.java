@@ -42,6 +42,12 @@ public abstract class AbstractDataHubMojo extends AbstractMojo {
       getLog().info("Skipping " + goalName() + " (skip flag set)");
       return;
     }
+    if (isAggregator()) {
+      // `mvn datahub:plan` at the root of a multi-hub repository reaches the parent too; the hubs are its modules.
+      getLog().info("Skipping " + goalName() + " on " + project.getArtifactId() + ": a pom with modules is an aggregator,"
+          + " not a hub (the hubs are its modules)");
+      return;
+    }
     try {
       run();
     } catch (DataHubException e) {
@@ -50,6 +56,10 @@ public abstract class AbstractDataHubMojo extends AbstractMojo {
     } catch (RuntimeException e) {
       throw new MojoExecutionException(redactor.redact(goalName() + " failed unexpectedly: " + e), e);
     }
+  }
+
+  private boolean isAggregator() {
+    return project != null && "pom".equals(project.getPackaging()) && !project.getModules().isEmpty();
   }
 
   /** The goal's work; core exceptions propagate and are translated by {@link #execute()}. */

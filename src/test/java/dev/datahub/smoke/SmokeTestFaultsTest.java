@@ -174,10 +174,15 @@ class SmokeTestFaultsTest {
   void totalTimeoutBoundsTheWholeTest() {
     SmokeResult r = run(spec()
         .withChecks(SmokeCheck.of("slow", "import time; time.sleep(60)", null))
-        .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(8)));
-    assertFailed(r, "totalTimeout of 8 s exceeded while running check 'slow'");
-    assertEquals("totalTimeout of 8 s exceeded while running this code", byName(r).get("slow").error());
-    assertTrue(r.durationMillis() < 30_000, r::toJson);
+        .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(12)));
+    // Which step the deadline lands in depends on how fast the hub spawns (a loaded CI machine is slower); the
+    // guarantee is that the whole test stops at the total timeout and says so, and the sleeping check never passes.
+    assertEquals("failed", r.status(), r::toJson);
+    assertTrue(r.failure().contains("totalTimeout of 12 s exceeded"), () -> "failure was: " + r.failure());
+    assertEquals("done", r.cleanup(), r::toJson);
+    var slow = byName(r).get("slow");
+    assertTrue(slow == null || !"passed".equals(slow.status()), r::toJson);
+    assertTrue(r.durationMillis() < 40_000, r::toJson);
   }
 
   @Test
