@@ -7,7 +7,16 @@ import org.apache.maven.plugin.logging.SystemStreamLog;
 /** Maven's log as a mojo sees it, every line kept ({@code [LEVEL] text}) so tests can search it, e.g. for secrets. */
 final class CapturingMavenLog extends SystemStreamLog {
 
-  final List<String> lines = new CopyOnWriteArrayList<>();
+  final List<String> lines;
+
+  CapturingMavenLog() {
+    this(new CopyOnWriteArrayList<>());
+  }
+
+  /** Appends to {@code lines}, e.g. one list per hub shared by that hub's goals. */
+  CapturingMavenLog(List<String> lines) {
+    this.lines = lines;
+  }
 
   @Override
   public void info(CharSequence content) {

@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,25 +220,7 @@ class MultiHubReactorTest {
 
   private <T extends AbstractMojo> T log(String hub, T mojo) {
     List<String> out = lines.computeIfAbsent(hub, h -> new CopyOnWriteArrayList<>());
-    mojo.setLog(new SystemStreamLog() {
-      @Override
-      public void info(CharSequence content) {
-        out.add("[INFO] " + content);
-      }
-
-      @Override
-      public void warn(CharSequence content) {
-        out.add("[WARN] " + content);
-      }
-
-      @Override
-      public void error(CharSequence content) {
-        out.add("[ERROR] " + content);
-      }
-
-      @Override
-      public void debug(CharSequence content) {}
-    });
+    mojo.setLog(new CapturingMavenLog(out));
     return mojo;
   }
 
