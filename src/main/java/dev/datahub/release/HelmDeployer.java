@@ -5,7 +5,6 @@ import com.marcnuri.helm.Release;
 import com.marcnuri.helm.UpgradeCommand;
 import dev.datahub.DataHubException;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,15 +21,15 @@ final class HelmDeployer {
   static int upgrade(KubeTarget target, ChartSource chart, List<Path> valuesFiles, String description) {
     EnvironmentSpec env = target.environment();
     Path kubeconfig = target.writeHelmKubeconfig();
-    Path repoConfig = null;
+    Path chartArchive = null;
     try {
       UpgradeCommand upgrade;
       switch (chart.kind()) {
         case LOCAL -> upgrade = new Helm(Path.of(chart.location())).upgrade();
         case OCI -> upgrade = Helm.upgrade(chart.location()).withVersion(chart.version());
         default -> {
-          repoConfig = addRepository(chart);
-          upgrade = Helm.upgrade(repositoryChart(chart)).withVersion(chart.version()).withRepositoryConfig(repoConfig);
+          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")));
+          upgrade = new Helm(chartArchive).upgrade();
         }
       }
       upgrade.install().withName(env.release()).withNamespace(env.namespace()).withKubeConfig(kubeconfig)
@@ -45,14 +44,12 @@ final class HelmDeployer {
       }
       Release release = upgrade.call();
       return Integer.parseInt(release.getRevision().trim());
-    } catch (IOException e) {
-      throw new DataHubException("cannot prepare the Helm call: " + e.getMessage() + " — check java.io.tmpdir");
     } catch (IllegalStateException e) {
       throw new DataHubException("helm upgrade of release " + env.release() + " in " + env.namespace() + " failed: "
           + oneLine(e.getMessage()) + " — fix the chart or values (datahub:plan shows them)");
     } finally {
       delete(kubeconfig);
-      delete(repoConfig);
+      delete(chartArchive);
     }
   }
 
@@ -87,28 +84,6 @@ final class HelmDeployer {
       deleteTree(dir);
       delete(values);
     }
-  }
-
-  /**
-   * Adds the chart's repository to a private repository config (a temp file the caller deletes).
-   * Helm caches a repository's index under its name in the user's cache ({@code <name>-index.yaml}),
-   * shared by the modules of a parallel build (mvn -T): a name per URL keeps hubs with different
-   * repositories apart.
-   */
-  static Path addRepository(ChartSource chart) throws IOException {
-    Path repoConfig = Files.createTempFile("datahub-repositories-", ".yaml");
-    Helm.repo().add().withRepositoryConfig(repoConfig).withName(repositoryName(chart))
-        .withUrl(URI.create(chart.location())).call();
-    return repoConfig;
-  }
-
-  /** {@code <repository name>/<chart>}, as Helm addresses a chart of an added repository. */
-  static String repositoryChart(ChartSource chart) {
-    return repositoryName(chart) + "/" + chart.name();
-  }
-
-  private static String repositoryName(ChartSource chart) {
-    return "datahub-" + Hashing.sha256(chart.location()).substring(7, 19);
   }
 
   static String oneLine(String message) {

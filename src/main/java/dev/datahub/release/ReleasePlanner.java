@@ -115,15 +115,14 @@ public final class ReleasePlanner {
   }
 
   private static String render(EnvironmentSpec env, ChartSource chart, ComposedValues values) {
-    Path repoConfig = null;
+    Path chartArchive = null;
     try {
       TemplateCommand template = switch (chart.kind()) {
         case LOCAL -> new Helm(Path.of(chart.location())).template();
         case OCI -> Helm.template(chart.location()).withVersion(chart.version());
         case REPOSITORY -> {
-          repoConfig = HelmDeployer.addRepository(chart);
-          yield Helm.template(HelmDeployer.repositoryChart(chart)).withVersion(chart.version())
-              .withRepositoryConfig(repoConfig);
+          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")));
+          yield new Helm(chartArchive).template();
         }
       };
       template.withName(env.release()).withNamespace(env.namespace());
@@ -131,12 +130,10 @@ public final class ReleasePlanner {
         template.withValuesFile(file.toAbsolutePath());
       }
       return template.call();
-    } catch (java.io.IOException e) {
-      throw new DataHubException("cannot prepare the Helm call: " + e.getMessage() + " — check java.io.tmpdir");
     } finally {
-      if (repoConfig != null) {
+      if (chartArchive != null) {
         try {
-          java.nio.file.Files.deleteIfExists(repoConfig);
+          java.nio.file.Files.deleteIfExists(chartArchive);
         } catch (java.io.IOException e) {
           // a temp file left behind holds only a repository URL
         }

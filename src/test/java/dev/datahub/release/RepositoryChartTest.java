@@ -1,0 +1,114 @@
+package dev.datahub.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.sun.net.httpserver.HttpServer;
+import dev.datahub.fixtures.ReleaseFixture;
+import dev.datahub.log.Redactor;
+import dev.datahub.promotion.DeploymentRecord;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The way most operators get z2jh: a chart from an HTTP chart repository (`<repository>` + `<name>` +
+ * `<version>`). A real repository (index.yaml + the packaged chart, served on loopback) feeds Helm's
+ * own repository client, for the deploy and for the plan's render.
+ */
+class RepositoryChartTest {
+
+  @TempDir Path tmp;
+  ReleaseFixture fx;
+  HttpServer repository;
+  String url;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new ReleaseFixture(tmp);
+    Path served = Files.createDirectories(tmp.resolve("repo"));
+    new Helm(ReleaseFixture.CHART).packageIt().withDestination(served).call();
+    Path tgz = served.resolve("minihub-0.3.0.tgz");
+    assertTrue(Files.isRegularFile(tgz), "helm package wrote " + tgz);
+    repository = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    url = "http://127.0.0.1:" + repository.getAddress().getPort() + "/charts";
+    Files.writeString(served.resolve("index.yaml"), """
+        apiVersion: v1
+        entries:
+          minihub:
+          - apiVersion: v2
+            name: minihub
+            version: 0.3.0
+            created: "2026-01-01T00:00:00Z"
+            digest: %s
+            urls:
+            - %s/minihub-0.3.0.tgz
+        generated: "2026-01-01T00:00:00Z"
+        """.formatted(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tgz))), url));
+    repository.createContext("/charts/", exchange -> {
+      Path file = served.resolve(exchange.getRequestURI().getPath().substring("/charts/".length()));
+      if (!Files.isRegularFile(file)) {
+        exchange.sendResponseHeaders(404, -1);
+      } else {
+        byte[] body = Files.readAllBytes(file);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+      exchange.close();
+    });
+    repository.start();
+  }
+
+  @AfterEach
+  void stop() {
+    repository.stop(0);
+    fx.close();
+  }
+
+  @Test
+  void deploysAndPlansAChartFromAnHttpRepository() throws IOException {
+    ChartSource chart = ChartSource.repository(url, "minihub", "0.3.0");
+    HubRelease staging = fx.release(fx.staging());
+    DeploymentRecord record = staging.deploy(new HubRelease.DeployRequest(chart, List.of(), ReleaseFixture.image('a'),
+        "abc123", "deploy", null, false, null, false));
+    assertEquals(DeploymentRecord.SUCCEEDED, record.result());
+    assertEquals("minihub", record.chartName());
+    assertEquals("0.3.0", record.chartVersion());
+
+    Redactor redactor = new Redactor();
+    ComposedValues values = new ValuesComposer(redactor).compose(List.of(), fx.staging(), ReleaseFixture.image('b'),
+        tmp.resolve("work"));
+    ReleasePlan plan = new ReleasePlanner(redactor).plan(fx.staging(), chart, values, ReleaseFixture.image('b'), staging);
+    assertTrue(plan.manifestRendered(), "rendered from the repository: " + plan.renderNote());
+    assertTrue(plan.resourceChanges().stream().anyMatch(c -> c.startsWith("~ ")), String.join("\n", plan.lines()));
+  }
+
+  @Test
+  void unknownVersionAndTamperedArchiveAreRefusedBeforeHelmRuns() throws Exception {
+    HubRelease staging = fx.release(fx.staging());
+    dev.datahub.DataHubException missing = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.datahub.DataHubException.class, () -> staging.deploy(new HubRelease.DeployRequest(
+            ChartSource.repository(url, "minihub", "9.9.9"), List.of(), ReleaseFixture.image('a'), "abc123", "deploy",
+            null, false, null, false)));
+    assertTrue(missing.getMessage().contains("minihub 9.9.9 is not in the repository"), missing.getMessage());
+
+    Path index = tmp.resolve("repo/index.yaml");
+    Files.writeString(index, Files.readString(index).replaceFirst("digest: [0-9a-f]{64}", "digest: " + "0".repeat(64)));
+    dev.datahub.DataHubException tampered = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.datahub.DataHubException.class, () -> staging.deploy(new HubRelease.DeployRequest(
+            ChartSource.repository(url, "minihub", "0.3.0"), List.of(), ReleaseFixture.image('a'), "abc123", "deploy",
+            null, false, null, false)));
+    assertTrue(tampered.getMessage().contains("does not match the repository's digest"), tampered.getMessage());
+    assertTrue(staging.store().lastDeployed().isEmpty(), "nothing was installed");
+  }
+}
