@@ -58,8 +58,16 @@ public final class Promotion {
       log.info("Gate passed: staging record " + record.get().id() + " tested " + image.digest() + " with "
           + candidate.chartName() + "-" + candidate.chartVersion());
     }
-    DeploymentRecord deployed = prod.deploy(request);
+    // Promoting an unchanged hub again (e.g. `mvn datahub:promote` over a whole reactor) must not redeploy prod.
+    HubRelease.DeployResult result = prod.deployIfChanged(request, force);
+    DeploymentRecord deployed = result.record();
     String hubUrl = prod.environment().hubUrl();
+    if (!result.deployed() && deployed.smoke() != null && deployed.smoke().passed()
+        && image.digest().equals(deployed.smoke().imageDigest())) {
+      log.info("prod already runs " + image.digest() + " and passed its smoke test (record " + deployed.id()
+          + "): nothing to promote");
+      return deployed;
+    }
     if (smoke != null && hubUrl != null && !hubUrl.isBlank()) {
       log.info("Smoke-testing prod at " + hubUrl);
       boolean passed = smoke.run("prod", hubUrl, image.reference());

@@ -77,6 +77,19 @@ class PromotionTest {
   }
 
   @Test
+  void promotingAgainWithNothingNewLeavesProdAlone() {
+    staging.deploy(fx.request(ReleaseFixture.image('a')));
+    staging.records().recordSmokeResult(true, A, "5 checks passed");
+    DeploymentRecord first = promote(false, null);
+
+    DeploymentRecord again = promote(false, null);
+    assertEquals(first.id(), again.id(), "no new prod record");
+    assertEquals(first.revision(), prod.store().latest().orElseThrow().revision(), "Helm was not called again");
+    assertEquals(1, smokeCalls.size(), "prod already passed its smoke test for this digest");
+    assertTrue(fx.log.text().contains("nothing to promote"), fx.log.text());
+  }
+
+  @Test
   void refusesWithoutRecord() {
     assertTrue(refusal().contains("staging has no deployment record"));
     assertTrue(prod.store().history().isEmpty());
