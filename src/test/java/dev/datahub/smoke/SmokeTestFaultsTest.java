@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.fixtures.CapturingLog;
-import dev.datahub.fixtures.LocalJupyterHub;
 import dev.datahub.fixtures.SmokeTestProcess;
 import dev.datahub.log.Redactor;
 import java.net.ServerSocket;
@@ -17,38 +16,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every fault the smoke test must report in one line, with cleanup done, against a real JupyterHub. */
-class SmokeTestFaultsTest {
-
-  static LocalJupyterHub hub;
-
-  @BeforeAll
-  static void startHub() {
-    hub = LocalJupyterHub.start();
-  }
-
-  @AfterAll
-  static void stopHub() {
-    if (hub != null) {
-      hub.close();
-    }
-  }
-
-  @AfterEach
-  void nothingRemains() {
-    assertEquals(List.of(), hub.usersWithServers(), "no server may remain");
-    assertEquals(List.of(), hub.userNames(), "no user may remain");
-  }
-
-  static SmokeSpec spec() {
-    return SmokeSpec.of(hub.url()).withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(120));
-  }
+class SmokeTestFaultsTest extends RealHubTest {
 
   static SmokeResult run(SmokeSpec spec, String token) {
     return new SmokeTest(spec, new HubToken(token, "test token"), new Redactor(), new CapturingLog()).run();

@@ -7,48 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.fixtures.CapturingLog;
-import dev.datahub.fixtures.LocalJupyterHub;
 import dev.datahub.log.Redactor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole flow against a real JupyterHub: passing runs, and the image check. */
-class SmokeTestFlowTest {
+class SmokeTestFlowTest extends RealHubTest {
 
   static final String DIGEST = "sha256:" + "ab".repeat(32);
   static final String OTHER = "sha256:" + "cd".repeat(32);
-
-  static LocalJupyterHub hub;
-
-  @BeforeAll
-  static void startHub() {
-    hub = LocalJupyterHub.start();
-  }
-
-  @AfterAll
-  static void stopHub() {
-    if (hub != null) {
-      hub.close();
-    }
-  }
-
-  @AfterEach
-  void nothingRemains() {
-    assertEquals(List.of(), hub.usersWithServers(), "no server may remain");
-    assertEquals(List.of(), hub.userNames(), "no user may remain");
-  }
-
-  static SmokeSpec spec() {
-    return SmokeSpec.of(hub.url()).withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(120));
-  }
 
   static SmokeResult run(SmokeSpec spec, CapturingLog log) {
     return new SmokeTest(spec, new HubToken(hub.token(), "test"), new Redactor(), log).run();
