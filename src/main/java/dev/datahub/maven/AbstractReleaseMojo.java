@@ -96,6 +96,10 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
       throw new DataHubException("no <environments><" + name + "> configured — add it (kubeContext, namespace, "
           + "release) to the plugin configuration");
     }
+    String kubeVersion = property("datahub." + name + ".kubeVersion");
+    if (kubeVersion != null && !kubeVersion.isBlank()) {
+      config.kubeVersion = kubeVersion;
+    }
     return config.toSpec(name);
   }
 

@@ -45,11 +45,17 @@ public class EnvironmentConfig {
   /** The hub's public URL, for the smoke test. */
   String hubUrl;
 
+  /**
+   * The Kubernetes version charts are rendered for by plan and validate (e.g. 1.33.0); property
+   * {@code datahub.<env>.kubeVersion}. Default: the cluster's own version when plan reads the cluster, else 1.33.0.
+   */
+  String kubeVersion;
+
   EnvironmentSpec toSpec(String name) {
     return new EnvironmentSpec(name, kubeconfig == null ? null : kubeconfig.toPath(), kubeContext, namespace, release,
         values == null ? List.of() : values.stream().map(File::toPath).toList(),
         secretValues == null ? List.of() : secretValues.stream().map(File::toPath).toList(), imageValuesPath,
-        parseTimeout(name, timeout), atomic == null || atomic, cleanupOnFail == null || cleanupOnFail, hubUrl);
+        parseTimeout(name, timeout), atomic == null || atomic, cleanupOnFail == null || cleanupOnFail, hubUrl, kubeVersion);
   }
 
   static Duration parseTimeout(String env, String text) {

@@ -8,13 +8,18 @@ import dev.datahub.release.ImageRef;
 import dev.datahub.release.ReleasePlan;
 import dev.datahub.release.ReleasePlanner;
 import dev.datahub.release.ValuesComposer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Shows what a deploy would change. By default (e.g. {@code mvn verify} on a pull request) it only renders the chart
- * with the composed values; with {@code -Ddatahub.plan.cluster=true} it compares with the live release.
+ * Shows what a deploy would change. By default (e.g. {@code mvn verify} on a pull request) it renders the chart's full
+ * manifest offline with the composed values, as {@code helm template} does, and writes it (secrets masked) to
+ * {@code target/datahub/release/<env>-manifest.yaml}; with {@code -Ddatahub.plan.cluster=true} it also compares it,
+ * resource by resource and field by field, with the live release.
  */
 @Mojo(name = "plan", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class PlanMojo extends AbstractReleaseMojo {
@@ -39,6 +44,14 @@ public class PlanMojo extends AbstractReleaseMojo {
     ReleasePlan plan = new ReleasePlanner(redactor).plan(env, chartSource(), composed, planned, live);
     plan.lines().forEach(log()::info);
     writeResult(environment + "-plan.json", plan);
+    Path manifest = outputDirectory().resolve("release").resolve(environment + "-manifest.yaml");
+    try {
+      Files.writeString(manifest, plan.manifest());
+    } catch (IOException e) {
+      throw new DataHubException("cannot write " + manifest + ": " + e.getMessage() + " — check the build directory");
+    }
+    log().info("  manifest (secrets masked): " + project.getBasedir().toPath().toAbsolutePath()
+        .relativize(manifest.toAbsolutePath()));
   }
 
   private ImageRef plannedImage() {

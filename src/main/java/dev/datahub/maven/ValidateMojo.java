@@ -86,7 +86,11 @@ public class ValidateMojo extends AbstractReleaseMojo {
           ComposedValues values = new ValuesComposer(redactor).compose(commonValues(), env, null,
               outputDirectory().resolve("release"));
           var plan = planner.plan(env, chartSource(), values, null, null);
-          return name + ": values match the chart's schema" + (plan.manifestRendered() ? ", chart renders" : " (" + plan.renderNote() + ")");
+          return name + ": chart renders offline for Kubernetes " + plan.kubeVersion() + " ("
+              + plan.renderedResources().size() + " resources); " + (plan.schema() == null
+              ? "NO values schema was read (the chart has neither values.schema.json nor values.schema.yaml), so the"
+                  + " values were not checked against one"
+              : "values match the chart's schema (" + plan.schema() + ")");
         });
       }
     }

@@ -20,18 +20,12 @@ final class HelmDeployer {
   /** @return the new revision */
   static int upgrade(KubeTarget target, ChartSource chart, List<Path> valuesFiles, String description) {
     EnvironmentSpec env = target.environment();
+    // Every kind of chart reaches Helm as a prepared local copy: repository, OCI and dependency archives fetched and
+    // verified against their digests, a YAML-only values schema converted — the same chart plan rendered.
+    PreparedChart prepared = PreparedChart.of(chart, ChartDependencies.DEFAULT_CACHE);
     Path kubeconfig = target.writeHelmKubeconfig();
-    Path chartArchive = null;
     try {
-      UpgradeCommand upgrade;
-      switch (chart.kind()) {
-        case LOCAL -> upgrade = new Helm(Path.of(chart.location())).upgrade();
-        case OCI -> upgrade = Helm.upgrade(chart.location()).withVersion(chart.version());
-        default -> {
-          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")));
-          upgrade = new Helm(chartArchive).upgrade();
-        }
-      }
+      UpgradeCommand upgrade = new Helm(prepared.directory()).upgrade();
       upgrade.install().withName(env.release()).withNamespace(env.namespace()).withKubeConfig(kubeconfig)
           .withTimeout((int) env.timeout().toSeconds()).withDescription(description);
       // Not Helm's --atomic: it implies --wait, which blocks inside native code where the pod watch cannot stop it,
@@ -49,7 +43,7 @@ final class HelmDeployer {
           + oneLine(e.getMessage()) + " — fix the chart or values (datahub:plan shows them)");
     } finally {
       delete(kubeconfig);
-      delete(chartArchive);
+      prepared.close();
     }
   }
 

@@ -56,6 +56,12 @@ public final class HubRelease {
     return target.environment();
   }
 
+  /** The cluster's Kubernetes version ({@code v1.33.2}), read through fabric8; null when the cluster does not say. */
+  public String kubernetesVersion() {
+    var info = target.client().getKubernetesVersion();
+    return info == null ? null : info.getGitVersion();
+  }
+
   public DeploymentRecords records() {
     EnvironmentSpec env = target.environment();
     return new DeploymentRecords(target.client(), env.namespace(), env.name(), keepRecords, clock);

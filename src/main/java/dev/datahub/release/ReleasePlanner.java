@@ -1,165 +1,166 @@
 package dev.datahub.release;
 
 import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.TemplateCommand;
 import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Computes a {@link ReleasePlan}: renders the chart with the composed values using Helm's template engine, and — with
- * a cluster — diffs resources against the manifest Helm stored for the live revision and values against that
- * revision's values.
- *
- * <p>helm-java's {@code template()} resolves a chart's {@code lookup} calls against the default kubeconfig (it has
- * no kubeconfig option); without a reachable cluster there, such a chart (z2jh is one) cannot be rendered and the plan
- * is values-only, saying so.
+ * Computes a {@link ReleasePlan}: renders the chart's full manifest offline with the composed values (Helm's engine,
+ * as {@code helm template}: {@code lookup} returns nothing; see {@link ChartRender}) and — with a cluster — diffs it
+ * resource by resource and field by field against the manifest Helm stored for the live revision, and the values
+ * against that revision's values.
  */
 public final class ReleasePlanner {
 
-  private static final Pattern KIND = Pattern.compile("(?m)^kind:\\s*['\"]?([A-Za-z0-9]+)");
-  private static final Pattern NAME = Pattern.compile("(?m)^metadata:\\s*\\n(?:\\s+.*\\n)*?\\s{2}name:\\s*['\"]?([^'\"\\s]+)");
+  /** Field changes shown per resource; the rest are counted. */
+  private static final int FIELDS_PER_RESOURCE = 12;
+  private static final int MAX_SHOWN = 120;
 
   private final Redactor redactor;
+  private final Path chartCache;
 
   public ReleasePlanner(Redactor redactor) {
+    this(redactor, ChartDependencies.DEFAULT_CACHE);
+  }
+
+  /** @param chartCache where verified chart and dependency archives are kept */
+  public ReleasePlanner(Redactor redactor, Path chartCache) {
     this.redactor = redactor;
+    this.chartCache = chartCache;
   }
 
   /** @param live the live release, or null for a render-only plan */
   public ReleasePlan plan(EnvironmentSpec env, ChartSource chart, ComposedValues values, ImageRef image,
       HubRelease live) {
-    String manifest = null;
-    String note = null;
-    try {
-      manifest = render(env, chart, values);
-    } catch (IllegalStateException e) {
-      String message = redactor.redact(HelmDeployer.oneLine(e.getMessage()));
-      if (!message.contains("lookup")) {
-        throw new DataHubException("the chart does not render with " + env.name() + "'s values: " + message
-            + " — fix the chart or values");
+    KubeVersion kube = KubeVersion.of(env, live == null ? null : live.kubernetesVersion());
+    String label = chart.name() + "-" + chart.version();
+    RenderedManifest manifest;
+    String schema;
+    List<String> notes = new ArrayList<>();
+    try (PreparedChart prepared = PreparedChart.of(chart, chartCache)) {
+      prepared.fetchedDependencies().forEach(d -> notes.add("dependency " + d + " (verified, cached)"));
+      boolean lookup = ChartRender.callsLookup(prepared);
+      manifest = ChartRender.render(prepared, env, kube, values.orderedFiles(), label, redactor);
+      schema = prepared.schema();
+      if (lookup) {
+        notes.add("the chart calls lookup, which returns nothing in this render (as in helm template): values it "
+            + "keeps from the cluster, such as generated secrets, are generated anew here");
       }
-      note = "the chart calls lookup and no cluster is reachable through the default kubeconfig (helm-java's "
-          + "template has no kubeconfig option); only values are shown; resources were not rendered";
     }
-    Map<String, String> proposed = manifest == null ? Map.of() : resources(manifest);
-    List<String> rendered = new ArrayList<>(proposed.keySet());
+    List<String> rendered = new ArrayList<>(manifest.byKey().keySet());
+    List<String> hooks = manifest.hooks().stream().map(h -> h.key() + " (" + h.hook() + ")").toList();
+    List<String> images = manifest.images().entrySet().stream()
+        .map(e -> redactor.redact(e.getKey()) + " — " + String.join(", ", e.getValue())).toList();
+    String kubeLine = kube.version() + " (" + kube.source() + ")";
+    String masked = manifest.maskedYaml(redactor);
+    String shownImage = image == null ? null : image.fullReference();
     if (live == null) {
-      return new ReleasePlan(env.name(), image == null ? null : image.fullReference(), chart.name() + "-"
-          + chart.version(), null, manifest != null, note, rendered, false, List.of(), List.of(), values.valuesHash(),
-          values.secretValuesHash());
+      return new ReleasePlan(env.name(), shownImage, label, kubeLine, schema, null, rendered, hooks, images, notes,
+          false, List.of(), List.of(), List.of(), values.valuesHash(), values.secretValuesHash(), masked);
     }
     Optional<StoredRelease> current = live.store().lastDeployed();
+    Map<String, RenderedManifest.Resource> deployed = current.map(r -> RenderedManifest.parse(r.manifest()).byKey())
+        .orElse(Map.of());
+    Map<String, RenderedManifest.Resource> proposed = manifest.byKey();
+    Set<String> all = new TreeSet<>(deployed.keySet());
+    all.addAll(proposed.keySet());
     List<String> resourceChanges = new ArrayList<>();
-    if (manifest != null) {
-      Map<String, String> deployed = current.map(r -> resources(r.manifest())).orElse(Map.of());
-      Set<String> all = new TreeSet<>(deployed.keySet());
-      all.addAll(proposed.keySet());
-      for (String key : all) {
-        if (!deployed.containsKey(key)) {
-          resourceChanges.add("+ " + key);
-        } else if (!proposed.containsKey(key)) {
-          resourceChanges.add("- " + key);
-        } else if (!normalize(deployed.get(key)).equals(normalize(proposed.get(key)))) {
+    List<String> fieldChanges = new ArrayList<>();
+    for (String key : all) {
+      RenderedManifest.Resource before = deployed.get(key);
+      RenderedManifest.Resource after = proposed.get(key);
+      if (before == null) {
+        resourceChanges.add("+ " + key);
+      } else if (after == null) {
+        resourceChanges.add("- " + key);
+      } else {
+        List<String> fields = fieldChanges(key, before, after);
+        if (!fields.isEmpty()) {
           resourceChanges.add("~ " + key);
+          fieldChanges.addAll(fields);
         }
       }
     }
-    Map<String, Object> before = Values.flatten(current.map(StoredRelease::config).orElse(Map.of()));
-    Map<String, Object> after = Values.flatten(values.valuesWithSecrets());
-    Set<String> keys = new TreeSet<>(before.keySet());
-    keys.addAll(after.keySet());
+    Map<String, Object> beforeValues = Values.flatten(current.map(StoredRelease::config).orElse(Map.of()));
+    Map<String, Object> afterValues = Values.flatten(values.valuesWithSecrets());
+    Set<String> keys = new TreeSet<>(beforeValues.keySet());
+    keys.addAll(afterValues.keySet());
     List<String> valueChanges = new ArrayList<>();
     for (String key : keys) {
-      Object a = before.get(key);
-      Object b = after.get(key);
+      Object a = beforeValues.get(key);
+      Object b = afterValues.get(key);
       if (Objects.equals(a, b)) {
         continue;
       }
       boolean secret = values.secretPaths().contains(key);
-      String from = secret && a != null ? Redactor.MASK : show(a);
-      String to = secret && b != null ? Redactor.MASK : show(b);
-      String sign = a == null ? "+ " : b == null ? "- " : "~ ";
-      valueChanges.add(redactor.redact(sign + key + ": " + (a == null ? to : b == null ? from : from + " -> " + to)));
+      valueChanges.add(change(key, a, b, secret));
     }
-    return new ReleasePlan(env.name(), image == null ? null : image.fullReference(), chart.name() + "-"
-        + chart.version(), current.map(StoredRelease::revision).orElse(null), manifest != null, note, rendered, true,
-        resourceChanges, valueChanges, values.valuesHash(), values.secretValuesHash());
+    return new ReleasePlan(env.name(), shownImage, label, kubeLine, schema,
+        current.map(StoredRelease::revision).orElse(null), rendered, hooks, images, notes, true, resourceChanges,
+        fieldChanges, valueChanges, values.valuesHash(), values.secretValuesHash(), masked);
   }
 
-  /**
-   * {@code helm lint} of a local chart (offline); returns its messages, throws when the chart fails.
-   * Charts from a repository or an OCI registry are not linted here (helm-java cannot pull them).
-   */
-  public List<String> lint(ChartSource chart) {
-    if (chart.kind() != ChartSource.Kind.LOCAL) {
-      return List.of("chart " + chart.name() + " " + chart.version() + " is not local: lint skipped");
-    }
-    com.marcnuri.helm.LintResult result = new Helm(Path.of(chart.location())).lint().call();
-    List<String> messages = result.getMessages().stream().map(m -> redactor.redact(HelmDeployer.oneLine(m))).toList();
-    if (result.isFailed()) {
-      throw new DataHubException("helm lint of chart " + chart.location() + " failed: " + String.join("; ", messages)
-          + " — fix the chart");
-    }
-    return messages;
-  }
-
-  private static String render(EnvironmentSpec env, ChartSource chart, ComposedValues values) {
-    Path chartArchive = null;
-    try {
-      TemplateCommand template = switch (chart.kind()) {
-        case LOCAL -> new Helm(Path.of(chart.location())).template();
-        case OCI -> Helm.template(chart.location()).withVersion(chart.version());
-        case REPOSITORY -> {
-          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")));
-          yield new Helm(chartArchive).template();
-        }
-      };
-      template.withName(env.release()).withNamespace(env.namespace());
-      for (Path file : values.orderedFiles()) {
-        template.withValuesFile(file.toAbsolutePath());
+  /** {@code ~ Kind/name path: a -> b} per changed leaf; Secret data as {@code ****}. */
+  private List<String> fieldChanges(String key, RenderedManifest.Resource before, RenderedManifest.Resource after) {
+    Map<String, Object> a = RenderedManifest.fields(before);
+    Map<String, Object> b = RenderedManifest.fields(after);
+    Set<String> paths = new TreeSet<>(a.keySet());
+    paths.addAll(b.keySet());
+    List<String> out = new ArrayList<>();
+    int hidden = 0;
+    for (String path : paths) {
+      if (Objects.equals(a.get(path), b.get(path))) {
+        continue;
       }
-      return template.call();
-    } finally {
-      if (chartArchive != null) {
-        try {
-          java.nio.file.Files.deleteIfExists(chartArchive);
-        } catch (java.io.IOException e) {
-          // a temp file left behind holds only a repository URL
-        }
+      if (out.size() >= FIELDS_PER_RESOURCE) {
+        hidden++;
+        continue;
       }
+      String line = change(path, a.get(path), b.get(path), RenderedManifest.secretField(after, path));
+      out.add(line.charAt(0) + " " + key + " " + line.substring(2));
     }
-  }
-
-  /** {@code Kind/name -> document}. */
-  static Map<String, String> resources(String manifest) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String doc : manifest.split("(?m)^---\\s*$")) {
-      Matcher kind = KIND.matcher(doc);
-      Matcher name = NAME.matcher(doc);
-      if (kind.find() && name.find()) {
-        out.put(kind.group(1) + "/" + name.group(1), doc);
-      }
+    if (hidden > 0) {
+      out.add("~ " + key + " … and " + hidden + " more field(s) (see the manifest file)");
     }
     return out;
   }
 
-  private static String normalize(String doc) {
-    return doc.lines().filter(l -> !l.isBlank() && !l.startsWith("# Source:")).map(String::stripTrailing)
-        .reduce("", (a, b) -> a + b + "\n");
+  private String change(String path, Object a, Object b, boolean secret) {
+    String from = secret && a != null ? Redactor.MASK : show(a);
+    String to = secret && b != null ? Redactor.MASK : show(b);
+    String sign = a == null ? "+ " : b == null ? "- " : "~ ";
+    return redactor.redact(sign + path + ": " + (a == null ? to : b == null ? from : from + " -> " + to));
+  }
+
+  /**
+   * {@code helm lint} (offline) of the prepared chart — dependencies in charts/, a YAML-only schema converted — for
+   * every kind of chart; returns its messages, throws when the chart fails. (helm-java's lint takes no Kubernetes
+   * version; the chart's kubeVersion constraint is checked by the render.)
+   */
+  public List<String> lint(ChartSource chart) {
+    try (PreparedChart prepared = PreparedChart.of(chart, chartCache)) {
+      com.marcnuri.helm.LintResult result = new Helm(prepared.directory()).lint().call();
+      String temp = prepared.directory().toString();
+      List<String> messages = result.getMessages().stream()
+          .map(m -> redactor.redact(HelmDeployer.oneLine(m.replace(temp, chart.name())))).toList();
+      if (result.isFailed()) {
+        throw new DataHubException("helm lint of chart " + chart.describe() + " failed: " + String.join("; ", messages)
+            + " — fix the chart");
+      }
+      return messages;
+    }
   }
 
   private static String show(Object value) {
-    return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    return text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "…\"" : text.replace("\n", "\\n");
   }
 }
