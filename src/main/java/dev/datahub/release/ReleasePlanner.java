@@ -52,7 +52,8 @@ public final class ReleasePlanner {
       schema = prepared.schema();
       if (lookup) {
         notes.add("the chart calls lookup, which returns nothing in this render (as in helm template): values it "
-            + "keeps from the cluster, such as generated secrets, are generated anew here");
+            + "keeps from the cluster, such as generated secrets, are generated anew here" + (live == null ? ""
+            : "; a Secret field shown as changed may be only that"));
       }
     }
     List<String> rendered = new ArrayList<>(manifest.byKey().keySet());
