@@ -9,8 +9,12 @@ assert log.contains('BUILD SUCCESS')
 // datahub:validate (the packaging's validate phase) checked each hub offline, both environments, before any build
 def count = { String s -> log.split(java.util.regex.Pattern.quote(s), -1).length - 1 }
 assert count('valid chart: helm lint passed') == 3
-assert count("valid staging: values match the chart's schema, chart renders") == 3
-assert count("valid prod: values match the chart's schema, chart renders") == 3
+assert count("valid staging: chart renders offline for Kubernetes 1.33.0") == 3
+assert count("valid prod: chart renders offline for Kubernetes 1.33.0") == 3
+assert count("values match the chart's schema (charts/jupyterhub/values.schema.json)") == 6
+// the offline render reads no kubeconfig: Helm's engine never tries a default cluster
+assert !log.contains('localhost:8080')
+assert !log.contains('unable to retrieve resource list')
 assert count('valid smoke-test: configuration and notebooks are valid') == 3
 assert log.contains('valid python: 1 exact, hashed pins in requirements.lock')
 assert log.indexOf('validate (default-validate) @ datahub') < log.indexOf('build-image (default-build-image) @ datahub')
@@ -36,10 +40,15 @@ def json = new JsonSlurper()
   def plan = json.parse(new File(out, 'release/staging-plan.json'))
   assert plan.environment == 'staging'
   assert plan.chart == 'hub-1.4.0'
-  assert plan.manifestRendered == true : plan.renderNote
   assert plan.comparedWithCluster == false
+  assert plan.kubeVersion.startsWith('1.33.0 (the default')
   assert plan.renderedResources.containsAll(['Deployment/hub', 'Deployment/proxy', 'Secret/hub', 'Ingress/jupyterhub'])
   assert plan.secretValuesHash ==~ /sha256:[0-9a-f]{64}/ : 'the placeholder secrets were not composed'
+  assert plan.manifest == null : 'the manifest goes to its own file, not into the JSON'
+  def manifest = new File(out, 'release/staging-manifest.yaml').text
+  assert manifest.contains('# Source: hub/charts/jupyterhub/templates/hub-deployment.yaml')
+  assert manifest.contains("staging.${hub}.example.edu")
+  assert !manifest.contains('placeholder-') : "secret value of ${hub} in the manifest"
 
   // never printed: the placeholder secret values of this hub
   ['proxy-token-use-openssl-rand-hex-32', 'smoke-test-token', 'oauth-client-secret'].each {

@@ -77,8 +77,8 @@ class ExampleHubsReleaseTest {
       assertEquals(List.of("staging." + hub + ".example.edu"), ingressHosts(hub, "staging"));
       assertEquals(List.of(hub + ".example.edu"), ingressHosts(hub, "prod"));
       Map<String, Object> prodValues = Values.flatten(release(hub, "prod").config());
-      assertEquals("h1@" + digest, prodValues.get("singleuser.image.tag"), hub);
-      assertEquals(hub + "-prod", prodValues.get("hub.config.GenericOAuthenticator.client_id"), hub);
+      assertEquals("h1@" + digest, prodValues.get("jupyterhub.singleuser.image.tag"), hub);
+      assertEquals(hub + "-prod", prodValues.get("jupyterhub.hub.config.GenericOAuthenticator.client_id"), hub);
       assertTrue(release(hub, "prod").manifest().contains("kind: Ingress"), hub);
     }
     for (String line : log.lines) {
@@ -111,6 +111,7 @@ class ExampleHubsReleaseTest {
     c.values = List.of(dir.resolve("config/" + name + ".yaml").toFile());
     c.secretValues = List.of(dir.resolve("secrets/" + name + ".example.yaml").toFile());
     c.timeout = "30s";
+    c.imageValuesPath = "jupyterhub.singleuser.image"; // as examples/datahub-style/pom.xml: the chart wraps jupyterhub
     return c;
   }
 
