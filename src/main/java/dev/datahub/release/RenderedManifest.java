@@ -16,6 +16,13 @@ import java.util.TreeMap;
  */
 record RenderedManifest(List<Resource> resources) {
 
+  /** Quotes only where YAML needs them ({@code tag: "4.1.0"} stays a string), as Helm's own output does. */
+  private static final com.fasterxml.jackson.dataformat.yaml.YAMLMapper WRITER =
+      com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
+          .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
+
   /**
    * One rendered object.
    *
@@ -124,7 +131,7 @@ record RenderedManifest(List<Resource> resources) {
     for (Resource r : resources) {
       try {
         out.append("---\n# Source: ").append(r.source()).append('\n')
-            .append(Values.YAML.writeValueAsString(masked(r)).replaceFirst("^---\\s*\\n", ""));
+            .append(WRITER.writeValueAsString(masked(r)));
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
