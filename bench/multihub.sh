@@ -164,7 +164,7 @@ $(plugin_block ..)
 EOF
 
 # ---- measurement ----
-export KUBECONFIG=$B/work/no-cluster.yaml # plan is offline: the chart's lookup finds no cluster
+export KUBECONFIG=$B/work/no-cluster.yaml # plan reads no kubeconfig (offline render); a dead one proves it
 COMMON=(-Dregistry="$REGISTRY" -Ddatahub.image.cacheDirectory="$B/jib-cache")
 seconds() { # $1: project dir, rest: extra mvn args; prints the wall time of `mvn verify`
   local dir=$1; shift
