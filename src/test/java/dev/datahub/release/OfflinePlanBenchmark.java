@@ -28,10 +28,7 @@ class OfflinePlanBenchmark {
     Map<String, List<Long>> timings = new LinkedHashMap<>();
     try (ChartRepositoryServer repository = new ChartRepositoryServer(tmp.resolve("repo"))) {
       repository.publish(Z2jhLikeChartTest.Z2JH_LIKE, "jupyterhub", "4.1.0");
-      Path wrapper = tmp.resolve("hub");
-      PreparedChart.copyTree(Z2jhLikeChartTest.WRAPPER, wrapper);
-      Files.writeString(wrapper.resolve("Chart.yaml"), Files.readString(wrapper.resolve("Chart.yaml"))
-          .replace("@REPOSITORY@", repository.url()));
+      Path wrapper = Z2jhLikeChartTest.wrapper(tmp, repository.url());
       for (int round = 0; round < ROUNDS; round++) {
         Redactor redactor = new Redactor();
         ReleasePlanner planner = new ReleasePlanner(redactor, tmp.resolve("cache"));

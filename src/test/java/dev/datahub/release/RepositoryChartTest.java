@@ -3,18 +3,13 @@ package dev.datahub.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.marcnuri.helm.Helm;
-import com.sun.net.httpserver.HttpServer;
+import dev.datahub.fixtures.ChartRepositoryServer;
 import dev.datahub.fixtures.ReleaseFixture;
 import dev.datahub.log.Redactor;
 import dev.datahub.promotion.DeploymentRecord;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,48 +25,21 @@ class RepositoryChartTest {
 
   @TempDir Path tmp;
   ReleaseFixture fx;
-  HttpServer repository;
+  ChartRepositoryServer repository;
   String url;
 
   @BeforeEach
   void start() throws Exception {
     fx = new ReleaseFixture(tmp);
-    Path served = Files.createDirectories(tmp.resolve("repo"));
-    new Helm(ReleaseFixture.CHART).packageIt().withDestination(served).call();
-    Path tgz = served.resolve("minihub-0.3.0.tgz");
+    repository = new ChartRepositoryServer(tmp.resolve("repo"));
+    Path tgz = repository.publish(ReleaseFixture.CHART, "minihub", "0.3.0");
     assertTrue(Files.isRegularFile(tgz), "helm package wrote " + tgz);
-    repository = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    url = "http://127.0.0.1:" + repository.getAddress().getPort() + "/charts";
-    Files.writeString(served.resolve("index.yaml"), """
-        apiVersion: v1
-        entries:
-          minihub:
-          - apiVersion: v2
-            name: minihub
-            version: 0.3.0
-            created: "2026-01-01T00:00:00Z"
-            digest: %s
-            urls:
-            - %s/minihub-0.3.0.tgz
-        generated: "2026-01-01T00:00:00Z"
-        """.formatted(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tgz))), url));
-    repository.createContext("/charts/", exchange -> {
-      Path file = served.resolve(exchange.getRequestURI().getPath().substring("/charts/".length()));
-      if (!Files.isRegularFile(file)) {
-        exchange.sendResponseHeaders(404, -1);
-      } else {
-        byte[] body = Files.readAllBytes(file);
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-      }
-      exchange.close();
-    });
-    repository.start();
+    url = repository.url();
   }
 
   @AfterEach
   void stop() {
-    repository.stop(0);
+    repository.close();
     fx.close();
   }
 
@@ -102,7 +70,7 @@ class RepositoryChartTest {
             null, false, null, false)));
     assertTrue(missing.getMessage().contains("minihub 9.9.9 is not in the repository"), missing.getMessage());
 
-    Path index = tmp.resolve("repo/index.yaml");
+    Path index = repository.index();
     Files.writeString(index, Files.readString(index).replaceFirst("digest: [0-9a-f]{64}", "digest: " + "0".repeat(64)));
     dev.datahub.DataHubException tampered = org.junit.jupiter.api.Assertions.assertThrows(
         dev.datahub.DataHubException.class, () -> staging.deploy(new HubRelease.DeployRequest(

@@ -62,10 +62,7 @@ class WrapperAndOciChartsTest {
   void aWrapperChartWithARepositoryDependencyDeploysPlansAndIsPromoted() throws Exception {
     try (ChartRepositoryServer repository = new ChartRepositoryServer(tmp.resolve("repo"))) {
       repository.publish(Z2jhLikeChartTest.Z2JH_LIKE, "jupyterhub", "4.1.0");
-      Path wrapper = tmp.resolve("hub");
-      PreparedChart.copyTree(Z2jhLikeChartTest.WRAPPER, wrapper);
-      Files.writeString(wrapper.resolve("Chart.yaml"), Files.readString(wrapper.resolve("Chart.yaml"))
-          .replace("@REPOSITORY@", repository.url()));
+      Path wrapper = Z2jhLikeChartTest.wrapper(tmp, repository.url());
       ChartSource chart = ChartSource.local(wrapper);
       HubRelease staging = fx.release(env("staging", MockCluster.STAGING_CONTEXT, "jupyterhub.singleuser.image"));
       HubRelease prod = fx.release(env("prod", MockCluster.PROD_CONTEXT, "jupyterhub.singleuser.image"));
@@ -101,9 +98,10 @@ class WrapperAndOciChartsTest {
     try (LocalRegistry registry = LocalRegistry.start()) {
       Path packaged = Files.createDirectories(tmp.resolve("packaged"));
       new Helm(Z2jhLikeChartTest.Z2JH_LIKE).packageIt().withDestination(packaged).call();
-      Helm.push().withChart(packaged.resolve("jupyterhub-4.1.0.tgz"))
-          .withRemote(URI.create("oci://" + registry.host() + "/charts")).plainHttp().call();
-      ChartSource chart = ChartSource.oci("oci://" + registry.host() + "/charts/jupyterhub", "4.1.0");
+      // a path of its own: verified archives are cached by reference, and a later run may get the same port
+      String remote = "oci://" + registry.host() + "/charts-" + java.util.UUID.randomUUID();
+      Helm.push().withChart(packaged.resolve("jupyterhub-4.1.0.tgz")).withRemote(URI.create(remote)).plainHttp().call();
+      ChartSource chart = ChartSource.oci(remote + "/jupyterhub", "4.1.0");
       HubRelease staging = fx.release(env("staging", MockCluster.STAGING_CONTEXT, "singleuser.image"));
 
       DeploymentRecord deployed = staging.deploy(new HubRelease.DeployRequest(chart, List.of(),

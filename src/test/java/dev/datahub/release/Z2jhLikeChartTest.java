@@ -51,6 +51,15 @@ class Z2jhLikeChartTest {
         null);
   }
 
+  /** A copy of the wrapper chart whose dependency {@code jupyterhub} comes from {@code repositoryUrl}. */
+  static Path wrapper(Path dir, String repositoryUrl) throws IOException {
+    Path wrapper = dir.resolve("hub");
+    PreparedChart.copyTree(WRAPPER, wrapper);
+    Path chartYaml = wrapper.resolve("Chart.yaml");
+    Files.writeString(chartYaml, Files.readString(chartYaml).replace("@REPOSITORY@", repositoryUrl));
+    return wrapper;
+  }
+
   /** A YAML field line {@code key: value}, quoted or not. */
   static boolean hasField(String yaml, String key, String value) {
     return java.util.regex.Pattern.compile("(?m)^\\s*" + java.util.regex.Pattern.quote(key) + ": [\"']?"
@@ -121,12 +130,9 @@ class Z2jhLikeChartTest {
 
   @Test
   void aWrapperChartGetsItsDependencyFromTheRepositoryVerifiedCachedAndNotFetchedWhenChartsHoldsIt() throws Exception {
-    Path wrapper = tmp.resolve("hub");
     try (ChartRepositoryServer repository = new ChartRepositoryServer(tmp.resolve("repo"))) {
       repository.publish(Z2JH_LIKE, "jupyterhub", "4.1.0");
-      PreparedChart.copyTree(WRAPPER, wrapper);
-      Path chartYaml = wrapper.resolve("Chart.yaml");
-      Files.writeString(chartYaml, Files.readString(chartYaml).replace("@REPOSITORY@", repository.url()));
+      Path wrapper = wrapper(tmp, repository.url());
       EnvironmentSpec env = env("jupyterhub.singleuser.image", null);
 
       ReleasePlan plan = plan(env, ChartSource.local(wrapper));
