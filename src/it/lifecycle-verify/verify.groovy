@@ -7,10 +7,13 @@ def plan = at('plan')
 assert validate >= 0 && build > validate && plan > build : log
 assert log.contains('valid image: 1 content mapping(s), base scratch')
 assert log.contains('valid chart: helm lint passed')
-assert log.contains('valid staging: values match the chart\'s schema')
-assert log.contains('valid prod: values match the chart\'s schema')
+assert log =~ /valid staging: chart renders offline for Kubernetes 1\.33\.0 .*; values match the chart's schema \(values\.schema\.json\)/
+assert log =~ /valid prod: chart renders offline for Kubernetes 1\.33\.0 .*; values match the chart's schema \(values\.schema\.json\)/
 assert log.contains('valid smoke-test: configuration and notebooks are valid')
 assert new File(basedir, 'target/datahub/image.tar').isFile()
 assert log.contains('Plan for staging')
+// the full manifest, rendered offline: no kubeconfig read, no default cluster tried
+assert new File(basedir, 'target/datahub/release/staging-manifest.yaml').text.contains('kind: Deployment')
+assert !log.contains('localhost:8080')
 assert !log.contains('placeholder-not-a-secret')
 return true

@@ -23,8 +23,9 @@ final class HelmDeployer {
     // Every kind of chart reaches Helm as a prepared local copy: repository, OCI and dependency archives fetched and
     // verified against their digests, a YAML-only values schema converted — the same chart plan rendered.
     PreparedChart prepared = PreparedChart.of(chart, ChartDependencies.DEFAULT_CACHE);
-    Path kubeconfig = target.writeHelmKubeconfig();
+    Path kubeconfig = null;
     try {
+      kubeconfig = target.writeHelmKubeconfig();
       UpgradeCommand upgrade = new Helm(prepared.directory()).upgrade();
       upgrade.install().withName(env.release()).withNamespace(env.namespace()).withKubeConfig(kubeconfig)
           .withTimeout((int) env.timeout().toSeconds()).withDescription(description);

@@ -187,7 +187,7 @@ final class PreparedChart implements AutoCloseable {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
         Path rel = from.relativize(p);
-        if (rel.toString().startsWith(".git")) {
+        if (rel.getNameCount() > 0 && rel.getName(0).toString().equals(".git")) {
           continue;
         }
         Path out = to.resolve(rel.toString());
