@@ -151,7 +151,8 @@ class Z2jhLikeChartTest {
       assertEquals(2, fetches, "index.yaml and the archive: " + repository.requests());
 
       plan(env, ChartSource.local(wrapper));
-      assertEquals(fetches, repository.requests().size(), "second plan: from the cache");
+      new ReleasePlanner(redactor, tmp.resolve("cache")).lint(ChartSource.local(wrapper)); // validate's helm lint
+      assertEquals(fetches, repository.requests().size(), "second plan and lint: from the cache");
 
       // charts/ already holds the dependency (helm dependency build): no network, no cache
       Files.createDirectories(wrapper.resolve("charts"));
