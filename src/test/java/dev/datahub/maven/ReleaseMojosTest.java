@@ -137,6 +137,30 @@ class ReleaseMojosTest {
     assertTrue(e.getMessage().contains("has no digest"), e.getMessage());
   }
 
+  @Test
+  void everyGoalThatMayMeetSecretValuesRegistersThemFirst() throws Exception {
+    writeBuiltImage('a');
+    configure(new DeployStagingMojo()).execute();
+    String prodOnly = "prod-only-secret-4b2d9e7f1a";
+    List<AbstractReleaseMojo> goals = List.of(configure(new StatusMojo()), configure(new PlanMojo()),
+        configure(new ValidateMojo()), configure(new RollbackMojo()));
+    for (AbstractReleaseMojo goal : goals) {
+      goal.environments.prod.secretValues = List.of(fx.file("prod-only.yaml", "hub:\n  cookieSecret: \"" + prodOnly
+          + "\"\n").toFile());
+      if (goal instanceof RollbackMojo) {
+        setField(goal, "environment", "prod"); // nothing to roll back: fails, after registering
+      }
+      try {
+        goal.execute();
+      } catch (MojoFailureException expected) {
+        // rollback of an environment that has no release
+      }
+      String name = goal.getClass().getSimpleName();
+      assertEquals("****", goal.redactor.redact(ReleaseFixture.SECRET_TOKEN), name + " registers staging's secrets");
+      assertEquals("****", goal.redactor.redact(prodOnly), name + " registers prod's secrets");
+    }
+  }
+
   private static void setField(Object target, String name, Object value) throws Exception {
     var field = target.getClass().getDeclaredField(name);
     field.setAccessible(true);
