@@ -161,6 +161,28 @@ class ReleaseMojosTest {
     }
   }
 
+  @Test
+  void badEnvironmentInputFailsInOneLineBeforeAnythingChanges() throws Exception {
+    writeBuiltImage('a');
+    DeployStagingMojo zero = configure(new DeployStagingMojo());
+    zero.environments.staging.timeout = "0m";
+    MojoFailureException e = assertThrows(MojoFailureException.class, zero::execute);
+    assertTrue(e.getMessage().startsWith("<timeout> of environment 'staging' must be more than 0"), e.getMessage());
+
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path unreachable = fx.file("unreachable-kubeconfig.yaml", Files.readString(fx.cluster.kubeconfig())
+        .replaceAll("server: \"[^\"]+\"", "server: \"https://127.0.0.1:" + port + "\""));
+    DeployStagingMojo far = configure(new DeployStagingMojo());
+    far.environments.staging.kubeconfig = unreachable.toFile();
+    e = assertThrows(MojoFailureException.class, far::execute, "a failure with the fix, not 'failed unexpectedly'");
+    assertTrue(e.getMessage().startsWith("cannot reach the Kubernetes API server https://127.0.0.1:" + port
+        + "/ of context '" + MockCluster.STAGING_CONTEXT + "' (environment 'staging')"), e.getMessage());
+    assertTrue(fx.release(fx.staging()).store().history().isEmpty(), "nothing was deployed");
+  }
+
   private static void setField(Object target, String name, Object value) throws Exception {
     var field = target.getClass().getDeclaredField(name);
     field.setAccessible(true);
