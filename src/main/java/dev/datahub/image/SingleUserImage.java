@@ -346,14 +346,20 @@ public final class SingleUserImage {
    * verification during this build, and the build fails here instead, before anything is pushed.
    */
   private boolean jibInsecureMode(Optional<ImageReference> base, Optional<ImageReference> target, Set<String> listed) {
-    Set<String> touched = new java.util.LinkedHashSet<>();
+    List<String> touched = new java.util.ArrayList<>();
     base.ifPresent(b -> touched.add(b.getRegistry()));
     target.ifPresent(t -> touched.add(t.getRegistry()));
-    List<String> relaxed = touched.stream().filter(h -> registry(h).plainHttp()).toList();
+    return jibInsecureMode(touched, h -> registry(h).plainHttp(), listed);
+  }
+
+  /** The rule of {@link #jibInsecureMode(Optional, Optional, Set)}, given what the probes found. */
+  static boolean jibInsecureMode(List<String> touched, java.util.function.Predicate<String> relaxedByProbe,
+      Set<String> listed) {
+    List<String> relaxed = touched.stream().distinct().filter(relaxedByProbe).toList();
     if (relaxed.isEmpty()) {
       return false;
     }
-    List<String> verified = touched.stream().filter(h -> !listed.contains(h)).toList();
+    List<String> verified = touched.stream().distinct().filter(h -> !listed.contains(h)).toList();
     if (!verified.isEmpty()) {
       throw new DataHubException("this build reaches " + String.join(", ", relaxed) + " without TLS verification "
           + "(<allowInsecureRegistries>) and " + String.join(", ", verified) + " with it, but Jib relaxes TLS for "

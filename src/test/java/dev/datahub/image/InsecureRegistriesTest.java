@@ -104,4 +104,21 @@ class InsecureRegistriesTest {
     BuiltImage built = new SingleUserImage(RegistryCredential.Lookup.none(), new CapturingLog()).build(spec.build());
     assertTrue(plain.api().manifestDigest("hub/listed", built.hashTag()).isPresent());
   }
+
+  @Test
+  void jibsGlobalInsecureModeOnlyWhenEveryRegistryOfTheBuildIsListed() {
+    // What the probes found: "http-reg" answered only over plain HTTP (listed), "quay.io" over verified TLS.
+    java.util.function.Predicate<String> relaxed = "http-reg:5000"::equals;
+    assertFalse(SingleUserImage.jibInsecureMode(List.of("quay.io"), relaxed, Set.of()));
+    assertFalse(SingleUserImage.jibInsecureMode(List.of("quay.io", "quay.io"), relaxed, Set.of("quay.io")),
+        "listed but verified: no need to relax anything");
+    assertTrue(SingleUserImage.jibInsecureMode(List.of("http-reg:5000"), relaxed, Set.of("http-reg:5000")));
+    assertTrue(SingleUserImage.jibInsecureMode(List.of("quay.io", "http-reg:5000"), relaxed,
+        Set.of("http-reg:5000", "quay.io")), "both listed: the operator accepted it for both");
+    DataHubException e = assertThrows(DataHubException.class, () -> SingleUserImage.jibInsecureMode(
+        List.of("quay.io", "http-reg:5000"), relaxed, Set.of("http-reg:5000")));
+    assertEquals("this build reaches http-reg:5000 without TLS verification (<allowInsecureRegistries>) and quay.io "
+        + "with it, but Jib relaxes TLS for every registry of a build at once — give http-reg:5000 a certificate the "
+        + "JVM trusts, or also list quay.io if it may lose verification too", e.getMessage());
+  }
 }
