@@ -12,12 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Secrets are registered where they are read, so every line leaving through a {@link StepLog},
  * a report or an exception message can be cleaned at that edge.
  *
- * <p>Not only whole secrets: text that was cut (a capped output, a shortened message) or a program that prints part
- * of a secret must not leave a recognisable piece either. Of a secret of {@value #FRAGMENT_SECRET} characters or more,
- * every run of {@value #FRAGMENT} characters (half the secret, for secrets under {@code 2 × FRAGMENT}) that appears in
- * the text is masked, so a prefix, a suffix or a middle part is masked as well as the whole. Shorter secrets are
- * masked whole only; below {@value #MIN_LENGTH} characters they are not masked (they would mask ordinary words).
- * Callers redact before they truncate.
+ * <p>Not only whole secrets: a program that prints part of a secret, or text cut somewhere else, must not leave a
+ * recognisable piece either. Of a secret of {@value #FRAGMENT_SECRET} characters or more, every run of half its
+ * length (at least {@value #MIN_FRAGMENT} characters) that appears in the text is masked: a secret cut in two
+ * leaves neither half, nor its long start or end. Shorter secrets are masked whole only; below {@value #MIN_LENGTH}
+ * characters they are not masked (they would mask ordinary words). Callers redact before they shorten text.
+ *
+ * <p>Why half and not less: secret values files also hold values that are not random (a callback URL next to the
+ * client secret), and shorter fragments of those ({@code https://}) would mask half of every log.
  */
 public final class Redactor {
 
@@ -29,8 +31,8 @@ public final class Redactor {
   /** Secrets at least this long are also masked in part. */
   static final int FRAGMENT_SECRET = 12;
 
-  /** The longest fragment length needed to mask a part of a secret. */
-  static final int FRAGMENT = 8;
+  /** The shortest part of a secret that is masked. */
+  static final int MIN_FRAGMENT = 6;
 
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
 
@@ -43,7 +45,7 @@ public final class Redactor {
         Map<Integer, Set<String>> rebuilt = new HashMap<>();
         for (String s : secrets) {
           if (s.length() >= FRAGMENT_SECRET) {
-            int k = Math.min(FRAGMENT, s.length() / 2);
+            int k = Math.max(MIN_FRAGMENT, s.length() / 2);
             Set<String> set = rebuilt.computeIfAbsent(k, x -> new HashSet<>());
             for (int i = 0; i + k <= s.length(); i++) {
               set.add(s.substring(i, i + k));
