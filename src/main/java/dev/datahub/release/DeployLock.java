@@ -49,19 +49,17 @@ public final class DeployLock implements AutoCloseable {
   private final Clock clock;
   private final StepLog log;
   private final ScheduledExecutorService renewal;
-  private String resourceVersion;
   private String lostTo;
   private boolean closed;
 
   private DeployLock(KubernetesClient client, String namespace, String holder, Duration expiry, Clock clock,
-      StepLog log, String resourceVersion) {
+      StepLog log) {
     this.client = client;
     this.namespace = namespace;
     this.holder = holder;
     this.expiry = expiry;
     this.clock = clock;
     this.log = log;
-    this.resourceVersion = resourceVersion;
     this.renewal = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "datahub-deploy-lock-renewal " + namespace);
       t.setDaemon(true);
@@ -103,9 +101,8 @@ public final class DeployLock implements AutoCloseable {
           .addToLabels("app.kubernetes.io/managed-by", "datahub-maven-plugin").endMetadata()
           .withNewSpec().withHolderIdentity(holder).withAcquireTime(now).withRenewTime(now)
           .withLeaseDurationSeconds((int) expiry.toSeconds()).withLeaseTransitions(0).endSpec().build();
-      Lease taken;
       if (existing == null) {
-        taken = leases.resource(mine).create();
+        leases.resource(mine).create();
       } else {
         requireExpired(existing, namespace, now);
         // Its timestamps come from the holder's clock: watch it ourselves before taking it over.
@@ -116,12 +113,12 @@ public final class DeployLock implements AutoCloseable {
         mine.getSpec().setLeaseTransitions(transitions == null ? 1 : transitions + 1);
         mine.getSpec().setAcquireTime(now(clock));
         mine.getSpec().setRenewTime(now(clock));
-        taken = leases.resource(mine).update(); // precondition: the resourceVersion we watched
+        leases.resource(mine).update(); // precondition: the resourceVersion we watched
         log.warn("deploy lock Lease " + NAME + " in namespace " + namespace + " had expired (not renewed since "
             + describeRenewal(observed) + "); taken over from '" + old + "' — that run died or lost its connection");
       }
       log.debug("deploy lock Lease " + NAME + " in " + namespace + " held by '" + holder + "'");
-      return new DeployLock(client, namespace, holder, expiry, clock, log, taken.getMetadata().getResourceVersion());
+      return new DeployLock(client, namespace, holder, expiry, clock, log);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         throw new DataHubException("deploy lock Lease " + NAME + " in namespace " + namespace + " was taken by another "
@@ -160,7 +157,8 @@ public final class DeployLock implements AutoCloseable {
   private static Lease watchUnchanged(NonNamespaceOperation<Lease, LeaseList, Resource<Lease>> leases, Lease seen,
       String namespace) {
     Integer seconds = seen.getSpec() == null ? null : seen.getSpec().getLeaseDurationSeconds();
-    long waitMillis = Math.max(500, (seconds == null ? 0 : seconds) * 1000L / 2);
+    // Capped: a lease of an older plugin version (15 min, never renewed) must not hold the next run for minutes.
+    long waitMillis = Math.min(30_000, Math.max(500, (seconds == null ? 0 : seconds) * 1000L / 2));
     try {
       Thread.sleep(waitMillis);
     } catch (InterruptedException e) {
@@ -222,7 +220,7 @@ public final class DeployLock implements AutoCloseable {
     }
   }
 
-  /** Extends the lease by writing a new renew time, conditional on the resourceVersion this run last wrote. */
+  /** Extends the lease by writing a new renew time while it still names this run. */
   synchronized void renew() {
     if (closed || lostTo != null) {
       return;
@@ -235,10 +233,9 @@ public final class DeployLock implements AutoCloseable {
             + lostTo + ") — another run may be deploying");
         return;
       }
+      // Conditional on the resourceVersion just read (and found to name this run): a takeover in between fails it.
       current.getSpec().setRenewTime(now(clock));
-      current.getMetadata().setResourceVersion(resourceVersion);
-      resourceVersion = client.leases().inNamespace(namespace).resource(current).update().getMetadata()
-          .getResourceVersion();
+      client.leases().inNamespace(namespace).resource(current).update();
     } catch (KubernetesClientException e) {
       // Transient (the next renewal retries); only a takeover after the full expiry loses the lease.
       log.warn("could not renew deploy lock Lease " + NAME + " in namespace " + namespace + " (HTTP " + e.getCode()
