@@ -114,8 +114,12 @@ public final class SingleUserImage {
   public Plan plan(ImageSpec spec) {
     insecureHosts = spec.allowInsecureRegistries();
     Checked checked = validate(spec);
+    // Every registry the build touches is probed, a base pinned by digest too: one not listed must answer over
+    // verified TLS here, before Jib runs.
+    checked.base().ifPresent(b -> registry(b.getRegistry()));
     String baseDigest = checked.base().map(this::resolveBaseDigest).orElse(SCRATCH);
     checked.target().ifPresent(t -> registry(t.getRegistry()));
+    jibInsecureMode(checked.base(), checked.target(), spec.allowInsecureRegistries());
     String inputHash = inputHash(spec, checked.layers(), baseDigest);
     return new Plan(spec, checked.base(), checked.target(), checked.layers(), baseDigest, inputHash,
         "h" + inputHash.substring(0, 16));
@@ -279,6 +283,7 @@ public final class SingleUserImage {
       }
 
       LayerProgress progress = new LayerProgress();
+      boolean insecure = jibInsecureMode(plan.base(), plan.target(), spec.allowInsecureRegistries());
       Containerizer containerizer;
       String repository;
       Path tarball = null;
@@ -298,7 +303,7 @@ public final class SingleUserImage {
       }
       containerizer.setToolName("datahub-maven-plugin")
           .setToolVersion(spec.toolVersion())
-          .setAllowInsecureRegistries(!spec.allowInsecureRegistries().isEmpty())
+          .setAllowInsecureRegistries(insecure)
           .setBaseImageLayersCache(spec.cacheDirectory().resolve("base"))
           .setApplicationLayersCache(spec.cacheDirectory().resolve("application"))
           .addEventHandler(LogEvent.class, event -> {
@@ -306,7 +311,8 @@ public final class SingleUserImage {
             progress.onLog(event);
           });
 
-      JibContainer container = withInsecureCredentialsOverHttp(spec, () -> builder.containerize(containerizer));
+      JibContainer container = insecure ? CredentialsOverHttp.allowDuring(() -> builder.containerize(containerizer))
+          : builder.containerize(containerizer);
       String digest = container.getDigest().toString();
       if (plan.target().isPresent()) {
         progress.report(plan, registry(plan.target().get().getRegistry()), plan.target().get().getRepository(), digest, log);
@@ -332,14 +338,35 @@ public final class SingleUserImage {
   }
 
   /**
-   * Jib refuses to send credentials over plain HTTP unless a system property says so; the user listed the registry as
-   * insecure, so allow it while this build runs ({@link CredentialsOverHttp}: shared safely with parallel builds).
+   * Whether Jib runs in its insecure mode. That mode is global to a build: Jib then accepts an unverifiable
+   * certificate, or falls back to plain HTTP, for <em>every</em> registry it talks to, and
+   * {@link CredentialsOverHttp} lets credentials follow. So it is switched on only when a registry of this build
+   * really needs it (listed, and its probe found plain HTTP or a certificate that does not verify), and only when
+   * every registry the build touches is listed; otherwise a registry that is not listed would lose its TLS
+   * verification during this build, and the build fails here instead, before anything is pushed.
    */
-  private static JibContainer withInsecureCredentialsOverHttp(ImageSpec spec, JibCall call) throws Exception {
-    if (spec.allowInsecureRegistries().isEmpty()) {
-      return call.call();
+  private boolean jibInsecureMode(Optional<ImageReference> base, Optional<ImageReference> target, Set<String> listed) {
+    List<String> touched = new java.util.ArrayList<>();
+    base.ifPresent(b -> touched.add(b.getRegistry()));
+    target.ifPresent(t -> touched.add(t.getRegistry()));
+    return jibInsecureMode(touched, h -> registry(h).plainHttp(), listed);
+  }
+
+  /** The rule of {@link #jibInsecureMode(Optional, Optional, Set)}, given what the probes found. */
+  static boolean jibInsecureMode(List<String> touched, java.util.function.Predicate<String> relaxedByProbe,
+      Set<String> listed) {
+    List<String> relaxed = touched.stream().distinct().filter(relaxedByProbe).toList();
+    if (relaxed.isEmpty()) {
+      return false;
     }
-    return CredentialsOverHttp.allowDuring(call::call);
+    List<String> verified = touched.stream().distinct().filter(h -> !listed.contains(h)).toList();
+    if (!verified.isEmpty()) {
+      throw new DataHubException("this build reaches " + String.join(", ", relaxed) + " without TLS verification "
+          + "(<allowInsecureRegistries>) and " + String.join(", ", verified) + " with it, but Jib relaxes TLS for "
+          + "every registry of a build at once — give " + String.join(", ", relaxed) + " a certificate the JVM "
+          + "trusts, or also list " + String.join(", ", verified) + " if it may lose verification too");
+    }
+    return true;
   }
 
   private DataHubException translate(Plan plan, Throwable e) {

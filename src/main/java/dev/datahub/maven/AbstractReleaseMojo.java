@@ -9,6 +9,7 @@ import dev.datahub.release.EnvironmentSpec;
 import dev.datahub.release.HubRelease;
 import dev.datahub.release.ImageRef;
 import dev.datahub.release.KubeTarget;
+import dev.datahub.release.ValuesComposer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,10 +70,27 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
 
   @Override
   protected final void run() throws MojoExecutionException, MojoFailureException {
+    registerSecretValues();
     try {
       runRelease();
     } finally {
       opened.forEach(KubeTarget::close);
+    }
+  }
+
+  /**
+   * Every goal here may meet the environments' secret values — in the live release's stored values (status, plan,
+   * rollback), printed by a smoke check, in a Helm message — so all of them are known to the redactor before
+   * anything is read or run.
+   */
+  private void registerSecretValues() {
+    if (environments == null) {
+      return;
+    }
+    for (EnvironmentConfig config : new EnvironmentConfig[] {environments.staging, environments.prod}) {
+      if (config != null && config.secretValues != null) {
+        ValuesComposer.registerSecrets(config.secretValues.stream().map(File::toPath).toList(), redactor);
+      }
     }
   }
 

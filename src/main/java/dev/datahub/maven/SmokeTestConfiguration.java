@@ -53,6 +53,7 @@ public class SmokeTestConfiguration {
   Boolean keepServerOnFailure;
   String expectedImage;
   Boolean requireImageMatch;
+  List<String> allowInsecureHubs;
 
   /**
    * The validated spec.
@@ -108,7 +109,8 @@ public class SmokeTestConfiguration {
         SmokeSpec.duration("cleanupTimeout", text(property, "cleanupTimeout", cleanupTimeout)),
         bool(property, "keepServerOnFailure", keepServerOnFailure, false),
         image != null ? image : builtImage,
-        bool(property, "requireImageMatch", requireImageMatch, true));
+        bool(property, "requireImageMatch", requireImageMatch, true),
+        list(property, "allowInsecureHubs", allowInsecureHubs));
   }
 
   String tokenServerId(Function<String, String> property) {

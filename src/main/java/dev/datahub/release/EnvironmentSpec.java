@@ -58,6 +58,11 @@ public record EnvironmentSpec(
     secretValuesFiles = secretValuesFiles == null ? List.of() : List.copyOf(secretValuesFiles);
     imageValuesPath = imageValuesPath == null || imageValuesPath.isBlank() ? DEFAULT_IMAGE_VALUES_PATH : imageValuesPath;
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    if (timeout.isZero() || timeout.isNegative()) {
+      // A zero timeout applies every deploy and at once rolls it back as "not ready in time".
+      throw new DataHubException("<timeout> of environment '" + name + "' must be more than 0 — e.g. 10m (the "
+          + "default), 600s or 1h");
+    }
     kubeVersion = kubeVersion == null || kubeVersion.isBlank() ? null : KubeVersion.check(name, kubeVersion.strip());
   }
 

@@ -5,7 +5,6 @@ import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.promotion.DeploymentRecord;
 import dev.datahub.promotion.DeploymentRecords;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -239,14 +238,8 @@ public final class HubRelease {
 
   private DeployLock lock(String what) {
     EnvironmentSpec env = target.environment();
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      host = "unknown-host";
-    }
-    String holder = System.getProperty("user.name") + "@" + host + " " + what + " " + env.name();
-    return DeployLock.acquire(target.client(), env.namespace(), holder, env.timeout().plusMinutes(5), clock);
+    return DeployLock.acquire(target.client(), env.namespace(), what + " " + env.name(),
+        DeployLock.DEFAULT_EXPIRY, clock, log);
   }
 
   private DeploymentRecord writeRecord(DeployRequest request, ReleaseBundle bundle, int revision, String result,

@@ -5,10 +5,12 @@ import dev.datahub.DataHubException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,13 +77,73 @@ public final class KubeTarget implements AutoCloseable {
     return env;
   }
 
+  /** Bounds the first contact: an unreachable API server is named within this, not after the client's retries. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(4);
+
+  /** The environment's cluster client; the first call proves the API server answers (see {@link #probe}). */
   public synchronized KubernetesClient client() {
     if (client == null) {
       Config config = Config.fromKubeconfig(env.kubeContext(), helmKubeconfigYaml(), null);
       config.setNamespace(env.namespace());
+      probe(config);
       client = new KubernetesClientBuilder().withConfig(config).build();
     }
     return client;
+  }
+
+  /**
+   * Asks the API server for its version with short timeouts and no retries, so a wrong server address, a missing
+   * VPN or a stopped cluster fails in seconds with the context and server named — before anything is read or
+   * changed — instead of after the client's retries as a raw exception. An HTTP answer of any status means the
+   * server is reachable; only the lack of one fails here.
+   */
+  private void probe(Config config) {
+    Config quick = Config.fromKubeconfig(env.kubeContext(), helmKubeconfigYaml(), null);
+    quick.setConnectionTimeout((int) PROBE_TIMEOUT.toMillis());
+    quick.setRequestTimeout((int) PROBE_TIMEOUT.toMillis());
+    quick.setRequestRetryBackoffLimit(0);
+    KubernetesClient probe = new KubernetesClientBuilder().withConfig(quick).build();
+    // A hard bound too: the client's connect and request timeouts add up (TCP, TLS handshake, request).
+    java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        probe.getKubernetesVersion().getGitVersion());
+    try {
+      answer.get(PROBE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof KubernetesClientException k && k.getCode() > 0) {
+        return; // it answered (e.g. 401/403 on /version): reachable; the real call reports the status
+      }
+      throw unreachable(config, rootCause(e));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw unreachable(config, "no answer within " + PROBE_TIMEOUT.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unreachable(config, "interrupted");
+    } finally {
+      answer.cancel(true);
+      // Closing waits for a request still in flight; the answer is known, so let that happen in the background.
+      Thread closer = new Thread(probe::close, "datahub-kube-probe-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
+  }
+
+  private DataHubException unreachable(Config config, String why) {
+    return new DataHubException("cannot reach the Kubernetes API server " + config.getMasterUrl() + " of context '"
+        + env.kubeContext() + "' (environment '" + env.name() + "'): " + why + " — check the server in the "
+        + "kubeconfig, the network or VPN to the cluster, and that the cluster is running");
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException
+        || t instanceof java.io.InterruptedIOException) {
+      return "no answer within " + PROBE_TIMEOUT.toSeconds() + " s";
+    }
+    String message = t.getMessage();
+    return t.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " " + message);
   }
 
   /** The kubeconfig as Helm must see it: current-context set to the pinned context. */

@@ -69,7 +69,8 @@ public final class Values {
       m.values().forEach(v -> collectStrings(v, into));
     } else if (value instanceof List<?> l) {
       l.forEach(v -> collectStrings(v, into));
-    } else if (value != null) {
+    } else if (value != null && !(value instanceof Boolean)) {
+      // true/false are switches, not secrets; masking them would garble every report that prints a boolean.
       into.add(String.valueOf(value));
     }
   }

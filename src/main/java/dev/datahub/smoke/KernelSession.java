@@ -25,7 +25,11 @@ import java.util.concurrent.TimeoutException;
 final class KernelSession implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_OUTPUT = 8 * 1024;
+  /**
+   * A bound on memory only: {@code <expect>} is matched on everything up to here; what reports show is redacted and
+   * then cut much shorter by {@link SmokeTest}.
+   */
+  private static final int MAX_OUTPUT = 1024 * 1024;
   private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*[A-Za-z]");
   /** Queued when the socket ends; {@code reason} says why. */
   private static final String CLOSED = "__closed__";
@@ -46,7 +50,7 @@ final class KernelSession implements AutoCloseable {
 
   /**
    * @param outcome how it ended
-   * @param output stdout, stderr, text results and the traceback of an error, capped at 8 KB
+   * @param output stdout, stderr, text results and the traceback of an error, kept up to 1 MB (not redacted: the caller redacts, then shortens)
    * @param ename the exception class name on ERROR
    * @param evalue the exception message on ERROR, or what happened on TIMEOUT/DIED
    * @param kernelMillis busy→idle time as reported by the kernel's message dates, -1 when unknown
@@ -237,7 +241,7 @@ final class KernelSession implements AutoCloseable {
   }
 
   private static String cap(StringBuilder sb) {
-    return sb.length() <= MAX_OUTPUT ? sb.toString() : sb.substring(0, MAX_OUTPUT) + "\n… (output cut at 8 KB)";
+    return sb.length() <= MAX_OUTPUT ? sb.toString() : sb.substring(0, MAX_OUTPUT) + "\n… (output cut at 1 MB)";
   }
 
   @Override

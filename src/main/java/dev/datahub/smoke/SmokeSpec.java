@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param expectedImage {@code repo@sha256:…} the server must run, or null to skip the image check
  * @param requireImageMatch when an image is expected but the server does not say which it runs
  *     ({@code JUPYTER_IMAGE_SPEC} unset, e.g. not KubeSpawner): fail (true) or warn and skip (false)
+ * @param allowInsecureHubs hosts whose hub may be reached over plain {@code http://} (the API token then travels in
+ *     clear); loopback hosts are always allowed
  */
 public record SmokeSpec(
     String environment,
@@ -46,7 +48,8 @@ public record SmokeSpec(
     Duration cleanupTimeout,
     boolean keepServerOnFailure,
     String expectedImage,
-    boolean requireImageMatch) {
+    boolean requireImageMatch,
+    List<String> allowInsecureHubs) {
 
   public static final String DEFAULT_USER = "datahub-smoke-test";
   public static final Duration DEFAULT_SPAWN_TIMEOUT = Duration.ofMinutes(5);
@@ -60,6 +63,9 @@ public record SmokeSpec(
   public SmokeSpec {
     environment = environment == null || environment.isBlank() ? "staging" : environment;
     hubUrl = normalize(hubUrl);
+    allowInsecureHubs = allowInsecureHubs == null ? List.of()
+        : allowInsecureHubs.stream().map(h -> h.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+    requireTls(hubUrl, allowInsecureHubs);
     user = user == null || user.isBlank() ? DEFAULT_USER : user;
     if (!USER.matcher(user).matches()) {
       throw new DataHubException("smoke-test user '" + user
@@ -84,52 +90,58 @@ public record SmokeSpec(
 
   /** The spec with the defaults and nothing to run; callers add what they need with the with… methods. */
   public static SmokeSpec of(URI hubUrl) {
-    return new SmokeSpec(null, hubUrl, null, null, null, null, null, null, null, null, null, false, null, true);
+    return new SmokeSpec(null, hubUrl, null, null, null, null, null, null, null, null, null, false, null, true, null);
   }
 
   public SmokeSpec withUser(String u) {
     return new SmokeSpec(environment, hubUrl, u, imports, checks, notebooks, userOptions, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withEnvironment(String env) {
     return new SmokeSpec(env, hubUrl, user, imports, checks, notebooks, userOptions, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withImports(String... modules) {
     return new SmokeSpec(environment, hubUrl, user, List.of(modules), checks, notebooks, userOptions, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withChecks(SmokeCheck... list) {
     return new SmokeSpec(environment, hubUrl, user, imports, List.of(list), notebooks, userOptions, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withNotebooks(Notebook... list) {
     return new SmokeSpec(environment, hubUrl, user, imports, checks, List.of(list), userOptions, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withUserOptions(Map<String, Object> options) {
     return new SmokeSpec(environment, hubUrl, user, imports, checks, notebooks, options, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withTimeouts(Duration spawn, Duration execution, Duration total) {
     return new SmokeSpec(environment, hubUrl, user, imports, checks, notebooks, userOptions, spawn,
-        execution, total, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch);
+        execution, total, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withKeepServerOnFailure(boolean keep) {
     return new SmokeSpec(environment, hubUrl, user, imports, checks, notebooks, userOptions, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keep, expectedImage, requireImageMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keep, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
   public SmokeSpec withExpectedImage(String image, boolean requireMatch) {
     return new SmokeSpec(environment, hubUrl, user, imports, checks, notebooks, userOptions, spawnTimeout,
-        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, image, requireMatch);
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, image, requireMatch, allowInsecureHubs);
+  }
+
+  public SmokeSpec withAllowInsecureHubs(String... hosts) {
+    return new SmokeSpec(environment, hubUrl, user, imports, checks, notebooks, userOptions, spawnTimeout,
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch,
+        List.of(hosts));
   }
 
   /** Every check in run order: imports, then snippets. The image check and notebooks are run separately. */
@@ -177,6 +189,31 @@ public record SmokeSpec(
       throw new DataHubException("smoke-test " + name + " must be positive, got " + d + " — e.g. PT5M or 300");
     }
     return d;
+  }
+
+  /**
+   * The API token goes in every request's header: over plain http it is readable on the way. Allowed for loopback
+   * (a port-forward, a local test hub) and for hosts listed on purpose; anything else is refused before the hub is
+   * contacted.
+   */
+  private static void requireTls(URI url, List<String> allowed) {
+    if (!"http".equals(url.getScheme())) {
+      return;
+    }
+    String host = url.getHost().toLowerCase(java.util.Locale.ROOT);
+    if (isLoopback(host) || allowed.contains(host)) {
+      return;
+    }
+    throw new DataHubException("hub URL " + url + " is plain http: the API token would travel in clear to " + host
+        + " — use https://, or, for a hub without TLS on a network you trust, list the host in "
+        + "<smokeTest><allowInsecureHubs> (-Ddatahub.smoke.allowInsecureHubs=" + host + ")");
+  }
+
+  /** Loopback by name or literal address; names are not resolved (DNS could point anywhere). */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equals("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   private static URI normalize(URI url) {

@@ -24,6 +24,8 @@ public final class SmokeTest {
 
   private static final Duration POLL_FIRST = Duration.ofMillis(100);
   private static final Duration POLL_MAX = Duration.ofMillis(500);
+  /** What reports and logs show of a check's output (after redaction); {@code <expect>} sees all of it. */
+  static final int SHOWN_OUTPUT = 8 * 1024;
   private static final String IMAGE_CODE = "import os; print(os.environ.get('JUPYTER_IMAGE_SPEC') or '')";
 
   private final SmokeSpec spec;
@@ -169,7 +171,7 @@ public final class SmokeTest {
         output.append(e.output());
         if (e.outcome() != Outcome.OK) {
           r = new CheckResult(name, CheckResult.FAILED, millisSince(t), "cell " + cell + ": " + e.error(),
-              clean(output.toString()), kernelMillis);
+              shown(output.toString()), kernelMillis);
           if (e.outcome() != Outcome.ERROR) {
             broken = "not run: the kernel was unusable after " + name;
           }
@@ -177,7 +179,7 @@ public final class SmokeTest {
         }
       }
       if (r == null) {
-        r = new CheckResult(name, CheckResult.PASSED, millisSince(t), null, clean(output.toString()), kernelMillis);
+        r = new CheckResult(name, CheckResult.PASSED, millisSince(t), null, shown(output.toString()), kernelMillis);
       }
       report(r);
       run.checks.add(r);
@@ -244,7 +246,8 @@ public final class SmokeTest {
     String expected = spec.expectedImage();
     String want = SmokeSpec.digestOf(expected);
     if (e.outcome() != Outcome.OK) {
-      return new CheckResult("image", CheckResult.FAILED, 0, "cannot read JUPYTER_IMAGE_SPEC: " + e.error(), e.output());
+      return new CheckResult("image", CheckResult.FAILED, 0, "cannot read JUPYTER_IMAGE_SPEC: " + e.error(),
+          shown(e.output()));
     }
     CheckResult r;
     if (observed == null) {
@@ -270,15 +273,16 @@ public final class SmokeTest {
     return r;
   }
 
-  private static CheckResult judge(SmokeCheck check, Execution e, long millis) {
-    String output = clean(e.output());
+  /** Matches {@code <expect>} on the whole output; only what the result shows is shortened, after redaction. */
+  private CheckResult judge(SmokeCheck check, Execution e, long millis) {
+    String output = shown(e.output());
     if (e.outcome() != Outcome.OK) {
       return new CheckResult(check.name(), CheckResult.FAILED, millis, e.error(), output, e.kernelMillis());
     }
     if (check.expect() != null) {
       Matcher m = check.expect().matcher(e.output());
       if (!m.find()) {
-        String got = e.output().strip().replaceAll("\\s+", " ");
+        String got = redactor.redact(e.output()).strip().replaceAll("\\s+", " ");
         got = got.length() > 120 ? got.substring(0, 117) + "..." : got;
         return new CheckResult(check.name(), CheckResult.FAILED, millis,
             "output does not match /" + check.expect().pattern() + "/: got '" + got + "'", output, e.kernelMillis());
@@ -410,8 +414,14 @@ public final class SmokeTest {
         run.spawnMillis, run.kernelStartMillis, checks, redactor.redact(failure), redactor.redact(run.cleanup));
   }
 
-  private static String clean(String output) {
-    return output == null || output.isEmpty() ? null : output;
+  /** Redacted first, then shortened: a cut can never leave part of a secret behind. */
+  private String shown(String output) {
+    if (output == null || output.isEmpty()) {
+      return null;
+    }
+    String redacted = redactor.redact(output);
+    return redacted.length() <= SHOWN_OUTPUT ? redacted
+        : redacted.substring(0, SHOWN_OUTPUT) + "\n… (output cut at 8 KB; <expect> saw all of it)";
   }
 
   private static long millisSince(long t0) {

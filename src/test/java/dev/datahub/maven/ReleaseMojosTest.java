@@ -137,6 +137,52 @@ class ReleaseMojosTest {
     assertTrue(e.getMessage().contains("has no digest"), e.getMessage());
   }
 
+  @Test
+  void everyGoalThatMayMeetSecretValuesRegistersThemFirst() throws Exception {
+    writeBuiltImage('a');
+    configure(new DeployStagingMojo()).execute();
+    String prodOnly = "prod-only-secret-4b2d9e7f1a";
+    List<AbstractReleaseMojo> goals = List.of(configure(new StatusMojo()), configure(new PlanMojo()),
+        configure(new ValidateMojo()), configure(new RollbackMojo()));
+    for (AbstractReleaseMojo goal : goals) {
+      goal.environments.prod.secretValues = List.of(fx.file("prod-only.yaml", "hub:\n  cookieSecret: \"" + prodOnly
+          + "\"\n").toFile());
+      if (goal instanceof RollbackMojo) {
+        setField(goal, "environment", "prod"); // nothing to roll back: fails, after registering
+      }
+      try {
+        goal.execute();
+      } catch (MojoFailureException expected) {
+        // rollback of an environment that has no release
+      }
+      String name = goal.getClass().getSimpleName();
+      assertEquals("****", goal.redactor.redact(ReleaseFixture.SECRET_TOKEN), name + " registers staging's secrets");
+      assertEquals("****", goal.redactor.redact(prodOnly), name + " registers prod's secrets");
+    }
+  }
+
+  @Test
+  void badEnvironmentInputFailsInOneLineBeforeAnythingChanges() throws Exception {
+    writeBuiltImage('a');
+    DeployStagingMojo zero = configure(new DeployStagingMojo());
+    zero.environments.staging.timeout = "0m";
+    MojoFailureException e = assertThrows(MojoFailureException.class, zero::execute);
+    assertTrue(e.getMessage().startsWith("<timeout> of environment 'staging' must be more than 0"), e.getMessage());
+
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path unreachable = fx.file("unreachable-kubeconfig.yaml", Files.readString(fx.cluster.kubeconfig())
+        .replaceAll("server: \"[^\"]+\"", "server: \"https://127.0.0.1:" + port + "\""));
+    DeployStagingMojo far = configure(new DeployStagingMojo());
+    far.environments.staging.kubeconfig = unreachable.toFile();
+    e = assertThrows(MojoFailureException.class, far::execute, "a failure with the fix, not 'failed unexpectedly'");
+    assertTrue(e.getMessage().startsWith("cannot reach the Kubernetes API server https://127.0.0.1:" + port
+        + "/ of context '" + MockCluster.STAGING_CONTEXT + "' (environment 'staging')"), e.getMessage());
+    assertTrue(fx.release(fx.staging()).store().history().isEmpty(), "nothing was deployed");
+  }
+
   private static void setField(Object target, String name, Object value) throws Exception {
     var field = target.getClass().getDeclaredField(name);
     field.setAccessible(true);

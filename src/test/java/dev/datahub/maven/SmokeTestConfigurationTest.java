@@ -118,4 +118,18 @@ class SmokeTestConfigurationTest {
     assertEquals("https://other.example.org/", noUrl.toSpec(Map.of("datahub.smoke.hubUrl", "https://other.example.org")::get,
         BASE, "staging", "https://staging.hub.example.org", null).hubUrl().toString(), "-D wins over the environment");
   }
+
+  @Test
+  void plainHttpHubsNeedLoopbackOrAnExplicitListing() {
+    SmokeTestConfiguration c = new SmokeTestConfiguration();
+    String refused = assertThrows(DataHubException.class,
+        () -> c.toSpec(NONE, BASE, "staging", "http://staging.hub.example.org", null)).getMessage();
+    assertTrue(refused.contains("the API token would travel in clear"), refused);
+    assertEquals("http://staging.hub.example.org/", c.toSpec(Map.of("datahub.smoke.allowInsecureHubs",
+        "other.example.org, staging.hub.example.org")::get, BASE, "staging", "http://staging.hub.example.org", null)
+        .hubUrl().toString());
+    c.allowInsecureHubs = List.of("staging.hub.example.org");
+    assertEquals("http://staging.hub.example.org/",
+        c.toSpec(NONE, BASE, "staging", "http://staging.hub.example.org", null).hubUrl().toString());
+  }
 }

@@ -155,6 +155,37 @@ class StagingToProdTest {
     assertNoToken();
   }
 
+  @Test
+  void aCheckPrintingASecretValueLeavesNoPartOfItInTheLogOrAnyReport() throws Exception {
+    String secret = "hub-db-password-5e1f0c9a7b3d4e2f";
+    Path secretFile = fx.file("staging-secret.yaml", "hub:\n  db:\n    password: \"" + secret + "\"\n");
+    configure(new DeployStagingMojo()).execute();
+    SmokeTestMojo smoke = configure(new SmokeTestMojo(), "json");
+    smoke.environment = "staging";
+    smoke.environments.staging.secretValues = List.of(secretFile.toFile());
+    String half = "S[:len(S) // 2]";
+    smoke.smokeTest.checks = List.of(new SmokeTestConfiguration.CheckConfig("prints the password",
+        "S = '" + secret + "'\nprint(S)\nprint(" + half + ")\nprint(S[len(S) // 2:])\nprint('x' * 8105 + S)",
+        "^never matches$"));
+    assertThrows(MojoFailureException.class, smoke::execute, "the check fails, so its output is in every report");
+
+    List<String> pieces = List.of(secret, secret.substring(0, secret.length() / 2), secret.substring(secret.length() / 2),
+        secret.substring(0, 12), secret.substring(secret.length() - 12));
+    for (String piece : pieces) {
+      for (String line : lines) {
+        assertFalse(line.contains(piece), "'" + piece + "' in log line: " + line);
+      }
+      try (Stream<Path> files = Files.walk(tmp.resolve("target"))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertFalse(Files.readString(f).contains(piece), "'" + piece + "' written to " + f);
+        }
+      }
+    }
+    String json = Files.readString(tmp.resolve("target/datahub/smoke-test/result.json"));
+    assertTrue(json.contains("****"), json);
+    assertNoToken();
+  }
+
   private void assertNoToken() throws Exception {
     for (String line : lines) {
       assertFalse(line.contains(hub.token()), "token in log line: " + line);

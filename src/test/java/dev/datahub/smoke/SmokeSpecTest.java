@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class SmokeSpecTest {
     assertEquals(Duration.ofSeconds(30), SmokeSpec.duration("spawnTimeout", "pt30s"));
     assertNull(SmokeSpec.duration("spawnTimeout", " "));
     assertTrue(message(() -> SmokeSpec.duration("spawnTimeout", "5m")).contains("spawnTimeout '5m' is not a duration"));
-    assertTrue(message(() -> SmokeSpec.of(URI.create("http://h/")).withTimeouts(Duration.ZERO, null, null))
+    assertTrue(message(() -> SmokeSpec.of(URI.create("https://h/")).withTimeouts(Duration.ZERO, null, null))
         .contains("spawnTimeout must be positive"));
   }
 
@@ -43,8 +44,27 @@ class SmokeSpecTest {
   }
 
   @Test
+  void plainHttpHubsAreRefusedUnlessLoopbackOrListed() {
+    String m = message(() -> SmokeSpec.of(URI.create("http://hub.example.org/")));
+    assertTrue(m.startsWith("hub URL http://hub.example.org/ is plain http: the API token would travel in clear"), m);
+    assertTrue(m.endsWith("(-Ddatahub.smoke.allowInsecureHubs=hub.example.org)"), m);
+    // Names that merely look like loopback are not.
+    message(() -> SmokeSpec.of(URI.create("http://127.0.0.1.nip.io/")));
+    message(() -> SmokeSpec.of(URI.create("http://localhost.example.org:8000/")));
+    for (String ok : List.of("http://127.0.0.1:8000/", "http://localhost/", "http://[::1]:8000/", "https://hub.example.org/")) {
+      assertEquals(URI.create(ok), SmokeSpec.of(URI.create(ok)).hubUrl());
+    }
+    SmokeSpec listed = new SmokeSpec(null, URI.create("http://hub.internal/"), null, null, null, null, null, null, null,
+        null, null, false, null, true, List.of("Hub.Internal"));
+    assertEquals(URI.create("http://hub.internal/"), listed.hubUrl(), "listed on purpose");
+    assertEquals(List.of("hub.internal"), listed.withUser("u").allowInsecureHubs(), "kept by the with… methods");
+    message(() -> new SmokeSpec(null, URI.create("http://other.internal/"), null, null, null, null, null, null, null,
+        null, null, false, null, true, List.of("hub.internal")));
+  }
+
+  @Test
   void userImportsAndImageAreValidated() {
-    SmokeSpec spec = SmokeSpec.of(URI.create("http://h/"));
+    SmokeSpec spec = SmokeSpec.of(URI.create("https://h/"));
     assertEquals("datahub-smoke-test", spec.user());
     assertTrue(message(() -> spec.withUser("Smoke Test")).contains("is not a valid JupyterHub user name"));
     assertTrue(message(() -> spec.withImports("numpy; import os").snippetChecks()).contains("is not a Python module name"));

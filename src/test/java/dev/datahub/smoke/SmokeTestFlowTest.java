@@ -85,6 +85,47 @@ class SmokeTestFlowTest extends RealHubTest {
   }
 
   @Test
+  void expectSeesTheWholeOutputWhileReportsShowOnlyItsStart() {
+    SmokeResult result = run(spec().withChecks(
+        SmokeCheck.of("long output", "print('x' * 9000)\nprint('MARKER-42')", "MARKER-42")), new CapturingLog());
+    assertEquals("passed", result.status(), result::toJson);
+    String shown = result.checks().get(0).output();
+    assertTrue(shown.length() < 8 * 1024 + 100 && shown.endsWith("(output cut at 8 KB; <expect> saw all of it)"), shown);
+    assertFalse(shown.contains("MARKER-42"));
+  }
+
+  @Test
+  void aTokenCutByTheOutputLimitLeavesNoPartInLogsResultsOrReports(@TempDir Path out) throws Exception {
+    CapturingLog log = new CapturingLog();
+    Redactor redactor = new Redactor();
+    String token = hub.token();
+    // The token straddles the 8 KB that reports show: cutting before redacting would leave its first half.
+    int before = 8 * 1024 - token.length() / 2;
+    SmokeSpec spec = spec().withChecks(
+        SmokeCheck.of("prints the token at the cut", "print('x' * " + before + " + '" + token + "')", "^never$"),
+        SmokeCheck.of("prints half of it", "t = '" + token + "'\nprint(t[:len(t) // 2])\nprint(t[len(t) // 2:])",
+            null));
+    SmokeResult result = new SmokeTest(spec, new HubToken(token, "test"), redactor, log).run();
+    SmokeReports reports = new SmokeReports(redactor);
+    reports.printSummary(result, log);
+    reports.write(result, out.resolve("smoke-test"), out.resolve("github-step-summary.md"));
+
+    assertEquals("failed", result.status());
+    assertEquals("****\n****\n", result.checks().get(1).output());
+    List<String> pieces = List.of(token, token.substring(0, token.length() / 2), token.substring(token.length() / 2),
+        token.substring(0, 12), token.substring(token.length() - 12));
+    for (String piece : pieces) {
+      assertFalse(log.text().contains(piece), log::text);
+      assertFalse(result.toJson().contains(piece), result::toJson);
+      try (var files = Files.walk(out)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertFalse(Files.readString(f).contains(piece), "'" + piece + "' in " + f);
+        }
+      }
+    }
+  }
+
+  @Test
   void failsWhenTheServerRunsAnotherImage() {
     SmokeResult result = run(spec()
         .withUserOptions(Map.of("image", "registry.example.org/hub/user@" + OTHER))
