@@ -63,7 +63,7 @@ public final class PythonImageLayers {
         }
         BaseImageLayers.Directory existing = baseDirs.get(dir);
         directories.put(dir, existing != null
-            ? new ImageFile(anyDirectory, dir, existing.mode() & 0777, existing.owner())
+            ? new ImageFile(anyDirectory, dir, existing.mode(), existing.owner())
             : new ImageFile(anyDirectory, dir, 0755, owner));
       }
     }
