@@ -184,7 +184,13 @@ public final class BaseImageLayers {
     Files.createDirectories(cached.getParent());
     Path temp = Files.createTempFile(cached.getParent(), "base", ".tmp");
     JSON.writeValue(temp.toFile(), contents);
-    Files.move(temp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try {
+      // parallel builds of one base write the same entry: a rename replaces it atomically (a plain
+      // REPLACE_EXISTING move deletes first and races)
+      Files.move(temp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(temp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   private static void apply(InputStream blob, String mediaType, Predicate<String> wantedFiles,
