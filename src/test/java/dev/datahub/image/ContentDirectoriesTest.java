@@ -134,6 +134,19 @@ class ContentDirectoriesTest {
   }
 
   @Test
+  void setgidOnTheBuildMachinesDirectoriesDoesNotLeakIntoTheImage() throws Exception {
+    ImageSpecs spec = project("hub/leak", "755");
+    Process chmod = new ProcessBuilder("chmod", "2777", project.toString(), project.resolve("examples").toString(),
+        project.resolve("examples/data").toString()).inheritIO().start();
+    assertEquals(0, chmod.waitFor());
+    BuiltImage image = build(spec);
+    Map<String, ImageReader.Entry> home = layer(image, 1);
+    assertDir(home, "home", 0755, 0, 0);
+    assertDir(home, "home/jovyan/examples", 0755, 1000, 100);
+    assertDir(home, "home/jovyan/examples/data", 0755, 1000, 100);
+  }
+
+  @Test
   void modesTakeThreeOrFourOctalDigitsOnly() throws IOException {
     for (String bad : List.of("27755", "2785", "rwx", "-1")) {
       ImageSpecs spec = project("hub/bad", bad);
