@@ -12,7 +12,6 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
-import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.datahub.DataHubException;
@@ -120,6 +119,8 @@ public final class SingleUserImage {
     String baseDigest = checked.base().map(this::resolveBaseDigest).orElse(SCRATCH);
     checked.target().ifPresent(t -> registry(t.getRegistry()));
     jibInsecureMode(checked.base(), checked.target(), spec.allowInsecureRegistries());
+    // The base's directory attributes that content layers copy follow from the base digest, which is hashed:
+    // the hash needs no scan of the base, so an unchanged rebuild stays one registry check.
     String inputHash = inputHash(spec, checked.layers(), baseDigest);
     return new Plan(spec, checked.base(), checked.target(), checked.layers(), baseDigest, inputHash,
         "h" + inputHash.substring(0, 16));
@@ -161,6 +162,19 @@ public final class SingleUserImage {
       throw new DataHubException("cannot read base image " + base + ": " + e.getMessage()
           + " — check the registry address and your network");
     }
+  }
+
+  /** The layers with the base image's directories read, so content layers keep the base's owner and mode of their ancestors. */
+  private List<PlannedLayer> layersOnBase(Plan plan) {
+    ImageSpec spec = plan.spec();
+    if (plan.base().isEmpty() || spec.content().isEmpty()) {
+      return plan.layers();
+    }
+    ImageReference base = plan.base().get();
+    String pinned = ImageReference.of(base.getRegistry(), base.getRepository(), null, plan.baseDigest()).toString();
+    Map<String, BaseImageLayers.Directory> directories =
+        BaseImageLayers.open(pinned, spec.allowInsecureRegistries(), credentials, spec.cacheDirectory()).directories();
+    return ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory(), directories);
   }
 
   /** Hash of every input: base digest, layer contents and modes, image config, plugin version. */
@@ -278,7 +292,7 @@ public final class SingleUserImage {
       if (spec.cmd() != null && !spec.cmd().isEmpty()) {
         builder.setProgramArguments(spec.cmd());
       }
-      for (PlannedLayer layer : plan.layers()) {
+      for (PlannedLayer layer : layersOnBase(plan)) {
         builder.addFileEntriesLayer(toJib(layer));
       }
 
@@ -404,7 +418,7 @@ public final class SingleUserImage {
     FileEntriesLayer.Builder builder = FileEntriesLayer.builder().setName(layer.name());
     for (ImageFile file : layer.files()) {
       builder.addEntry(new FileEntry(file.source(), AbsoluteUnixPath.get(file.pathInImage()),
-          FilePermissions.fromOctalString(String.format("%03o", file.mode() & 0777)), FIXED_TIME,
+          JibPermissions.of(file.mode()), FIXED_TIME,
           file.owner() != null ? file.owner() : layer.owner()));
     }
     return builder.build();
