@@ -17,8 +17,13 @@ final class HelmDeployer {
 
   private HelmDeployer() {}
 
-  /** @return the new revision */
-  static int upgrade(KubeTarget target, ChartSource chart, List<Path> valuesFiles, String description) {
+  /**
+   * @param chartDigest the chart digest the deploy was decided on: a repository archive that differs is refused
+   *     (null: not checked, for the generated rollback chart)
+   * @return the new revision
+   */
+  static int upgrade(KubeTarget target, ChartSource chart, String chartDigest, List<Path> valuesFiles,
+      String description) {
     EnvironmentSpec env = target.environment();
     Path kubeconfig = target.writeHelmKubeconfig();
     Path chartArchive = null;
@@ -28,7 +33,7 @@ final class HelmDeployer {
         case LOCAL -> upgrade = new Helm(Path.of(chart.location())).upgrade();
         case OCI -> upgrade = Helm.upgrade(chart.location()).withVersion(chart.version());
         default -> {
-          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")));
+          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")), chartDigest);
           upgrade = new Helm(chartArchive).upgrade();
         }
       }
@@ -77,7 +82,7 @@ final class HelmDeployer {
       Files.writeString(values, Values.YAML.writeValueAsString(revision.config()));
       ChartSource chart = new ChartSource(ChartSource.Kind.LOCAL, dir.toString(), revision.chartName(),
           revision.chartVersion());
-      return upgrade(target, chart, List.of(values), description);
+      return upgrade(target, chart, null, List.of(values), description);
     } catch (IOException e) {
       throw new DataHubException("cannot write the rollback chart: " + e.getMessage() + " — check java.io.tmpdir");
     } finally {

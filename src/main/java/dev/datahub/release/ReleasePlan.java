@@ -10,7 +10,9 @@ import java.util.List;
  *     reachable default cluster); {@code renderNote} says why
  * @param comparedWithCluster true when the live release was read
  * @param resourceChanges lines like {@code + Deployment/hub}, {@code ~ ConfigMap/hub}, {@code - Service/old}
- * @param valueChanges lines like {@code ~ singleuser.image.tag: "1@sha256:a…" -> "1@sha256:b…"}
+ * @param valueChanges lines like {@code ~ singleuser.image.tag: "1@sha256:a…" -> "1@sha256:b…"}; every path that is
+ *     secret in the new values or in the live release (its record keeps the secret paths) shows {@code ****}
+ * @param secretValuesHmac keyed with the namespace's key, so only with a cluster; never a bare hash
  */
 public record ReleasePlan(
     String environment,
@@ -23,14 +25,19 @@ public record ReleasePlan(
     boolean comparedWithCluster,
     List<String> resourceChanges,
     List<String> valueChanges,
-    String valuesHash,
-    String secretValuesHash) {
+    String commonValuesDigest,
+    String environmentValuesDigest,
+    String imageValuesDigest,
+    String secretValuesHmac) {
 
   public List<String> lines() {
     List<String> out = new ArrayList<>();
     out.add("Plan for " + environment + ": image " + (image == null ? "(none: no pushed image in image.json and no -Ddatahub.image)" : image)
         + ", chart " + chart);
-    out.add("  values hash " + valuesHash + ", secret values hash " + secretValuesHash);
+    out.add("  values: common " + commonValuesDigest + ", " + environment + " " + environmentValuesDigest + ", image "
+        + imageValuesDigest);
+    out.add("  secret values: " + (secretValuesHmac == null
+        ? "fingerprint needs the namespace's key (-Ddatahub.plan.cluster=true)" : secretValuesHmac));
     if (manifestRendered) {
       out.add("  rendered " + renderedResources.size() + " resources: " + String.join(", ", renderedResources));
     } else {

@@ -56,8 +56,9 @@ public final class ReleasePlanner {
     List<String> rendered = new ArrayList<>(proposed.keySet());
     if (live == null) {
       return new ReleasePlan(env.name(), image == null ? null : image.fullReference(), chart.name() + "-"
-          + chart.version(), null, manifest != null, note, rendered, false, List.of(), List.of(), values.valuesHash(),
-          values.secretValuesHash());
+          + chart.version(), null, manifest != null, note, rendered, false, List.of(), List.of(),
+          values.commonValuesDigest(), values.environmentValuesDigest(), values.imageValuesDigest(),
+          values.secretValues().isEmpty() ? ComposedValues.NONE : null);
     }
     Optional<StoredRelease> current = live.store().lastDeployed();
     List<String> resourceChanges = new ArrayList<>();
@@ -75,6 +76,10 @@ public final class ReleasePlanner {
         }
       }
     }
+    // Secret in the new values or in what runs: a key removed from the secret files is still masked.
+    Set<String> secretPaths = new TreeSet<>(values.secretPaths());
+    live.records().all().stream().filter(r -> r.bundle() != null)
+        .forEach(r -> secretPaths.addAll(r.bundle().secretPaths()));
     Map<String, Object> before = Values.flatten(current.map(StoredRelease::config).orElse(Map.of()));
     Map<String, Object> after = Values.flatten(values.valuesWithSecrets());
     Set<String> keys = new TreeSet<>(before.keySet());
@@ -86,7 +91,7 @@ public final class ReleasePlanner {
       if (Objects.equals(a, b)) {
         continue;
       }
-      boolean secret = values.secretPaths().contains(key);
+      boolean secret = secretPaths.contains(key);
       String from = secret && a != null ? Redactor.MASK : show(a);
       String to = secret && b != null ? Redactor.MASK : show(b);
       String sign = a == null ? "+ " : b == null ? "- " : "~ ";
@@ -94,7 +99,8 @@ public final class ReleasePlanner {
     }
     return new ReleasePlan(env.name(), image == null ? null : image.fullReference(), chart.name() + "-"
         + chart.version(), current.map(StoredRelease::revision).orElse(null), manifest != null, note, rendered, true,
-        resourceChanges, valueChanges, values.valuesHash(), values.secretValuesHash());
+        resourceChanges, valueChanges, values.commonValuesDigest(), values.environmentValuesDigest(),
+        values.imageValuesDigest(), values.secretHmac(live.records().key()));
   }
 
   /**
@@ -121,7 +127,7 @@ public final class ReleasePlanner {
         case LOCAL -> new Helm(Path.of(chart.location())).template();
         case OCI -> Helm.template(chart.location()).withVersion(chart.version());
         case REPOSITORY -> {
-          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")));
+          chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")), null);
           yield new Helm(chartArchive).template();
         }
       };
