@@ -132,7 +132,7 @@ class DeployIfChangedTest {
     }
     EnvironmentSpec env = staging(VALUES, SECRET);
     HubRelease.DeployRequest request = new HubRelease.DeployRequest(ChartSource.local(chart), List.of(),
-        ReleaseFixture.image('a'), "abc123", "deploy", null, false, null, false);
+        ReleaseFixture.image('a'), "abc123", DeploymentRecord.Kind.DEPLOY, null, null, false);
     assertTrue(fx.release(env).deployIfChanged(request, false).deployed());
     assertFalse(fx.release(env).deployIfChanged(request, false).deployed());
     Files.writeString(chart.resolve("templates/NOTES.txt"), "changed notes\n");

@@ -7,7 +7,7 @@ import com.marcnuri.helm.Helm;
 import com.sun.net.httpserver.HttpServer;
 import dev.datahub.fixtures.ReleaseFixture;
 import dev.datahub.log.Redactor;
-import dev.datahub.promotion.DeploymentRecord;
+import dev.datahub.release.DeploymentRecord;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,8 +80,8 @@ class RepositoryChartTest {
     ChartSource chart = ChartSource.repository(url, "minihub", "0.3.0");
     HubRelease staging = fx.release(fx.staging());
     DeploymentRecord record = staging.deploy(new HubRelease.DeployRequest(chart, List.of(), ReleaseFixture.image('a'),
-        "abc123", "deploy", null, false, null, false));
-    assertEquals(DeploymentRecord.SUCCEEDED, record.result());
+        "abc123", DeploymentRecord.Kind.DEPLOY, null, null, false));
+    assertEquals(DeploymentRecord.Result.SUCCEEDED, record.result());
     assertEquals("minihub", record.chartName());
     assertEquals("0.3.0", record.chartVersion());
 
@@ -98,16 +98,16 @@ class RepositoryChartTest {
     HubRelease staging = fx.release(fx.staging());
     dev.datahub.DataHubException missing = org.junit.jupiter.api.Assertions.assertThrows(
         dev.datahub.DataHubException.class, () -> staging.deploy(new HubRelease.DeployRequest(
-            ChartSource.repository(url, "minihub", "9.9.9"), List.of(), ReleaseFixture.image('a'), "abc123", "deploy",
-            null, false, null, false)));
+            ChartSource.repository(url, "minihub", "9.9.9"), List.of(), ReleaseFixture.image('a'), "abc123",
+            DeploymentRecord.Kind.DEPLOY, null, null, false)));
     assertTrue(missing.getMessage().contains("minihub 9.9.9 is not in the repository"), missing.getMessage());
 
     Path index = tmp.resolve("repo/index.yaml");
     Files.writeString(index, Files.readString(index).replaceFirst("digest: [0-9a-f]{64}", "digest: " + "0".repeat(64)));
     dev.datahub.DataHubException tampered = org.junit.jupiter.api.Assertions.assertThrows(
         dev.datahub.DataHubException.class, () -> staging.deploy(new HubRelease.DeployRequest(
-            ChartSource.repository(url, "minihub", "0.3.0"), List.of(), ReleaseFixture.image('a'), "abc123", "deploy",
-            null, false, null, false)));
+            ChartSource.repository(url, "minihub", "0.3.0"), List.of(), ReleaseFixture.image('a'), "abc123",
+            DeploymentRecord.Kind.DEPLOY, null, null, false)));
     assertTrue(tampered.getMessage().contains("does not match the repository's digest"), tampered.getMessage());
     assertTrue(staging.store().lastDeployed().isEmpty(), "nothing was installed");
   }
