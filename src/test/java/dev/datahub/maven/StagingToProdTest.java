@@ -154,6 +154,29 @@ class StagingToProdTest {
     assertNoToken();
   }
 
+  /**
+   * Why 4: with a smoke-level hubUrl (as docs/smoke-test.md shows, for staging) promote logged "Smoke-testing prod at
+   * <prod>" and then tested the smoke-level URL. Here that URL is dead: only prod's own hub can pass.
+   */
+  @Test
+  void promoteTestsProdsOwnHubWhateverTheSmokeTestHubUrlSays() throws Exception {
+    configure(new DeployStagingMojo()).execute();
+    SmokeTestMojo smoke = configure(new SmokeTestMojo(), "json");
+    smoke.environment = "staging";
+    smoke.execute();
+
+    PromoteMojo promote = configure(new PromoteMojo(), "json");
+    promote.smokeTest.hubUrl = "http://127.0.0.1:9/";
+    promote.smokeTest.expectedImage = "registry.example.org/datahub/user@sha256:" + "9".repeat(64);
+    promote.execute();
+    DeploymentRecord prod = latest("prod");
+    assertTrue(prod.smoke().passed(), prod.toString());
+    assertEquals(hub.url().toString(), prod.smoke().hubUrl(), "the record names the hub that was tested");
+    assertEquals("sha256:" + "a".repeat(64), prod.smoke().imageDigest());
+    assertEquals(List.of(), hub.userNames());
+    assertNoToken();
+  }
+
   private void assertNoToken() throws Exception {
     for (String line : lines) {
       assertFalse(line.contains(hub.token()), "token in log line: " + line);
