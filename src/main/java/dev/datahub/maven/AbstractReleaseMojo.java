@@ -61,13 +61,6 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   @Parameter
   protected SmokeTestConfiguration smokeTest;
 
-  /**
-   * For promote: when prod's smoke test fails after the deploy, return prod to its previous good revision. The failure
-   * is recorded either way.
-   */
-  @Parameter(property = "datahub.promote.rollbackOnFailure", defaultValue = "true")
-  protected boolean rollbackProdOnFailure = true;
-
   /** For the smoke-test goal: roll the environment back when its smoke test fails. */
   @Parameter(property = "datahub.smoke.rollbackOnFailure", defaultValue = "false")
   protected boolean rollbackOnSmokeFailure;

@@ -26,10 +26,17 @@ public class PromoteMojo extends AbstractReleaseMojo {
   @Parameter(property = "datahub.promote.reason")
   String reason;
 
+  /**
+   * When prod's smoke test fails after the deploy, return prod to its previous good revision. The failure is recorded
+   * in prod's record either way.
+   */
+  @Parameter(property = "datahub.promote.rollbackOnFailure", defaultValue = "true")
+  boolean rollbackOnFailure = true;
+
   @Override
   protected void runRelease() {
     DeploymentRecord record = new Promotion(hubRelease("staging"), hubRelease("prod"), smokeRunner(), log())
-        .rollbackOnFailure(rollbackProdOnFailure)
+        .rollbackOnFailure(rollbackOnFailure)
         .promote(new Promotion.Request(chartSource(), commonValues(), sourceCommit(), force, reason, recover,
             force ? buildImage() : null));
     writeResult("prod-record.json", record);

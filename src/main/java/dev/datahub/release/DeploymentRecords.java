@@ -66,6 +66,14 @@ public final class DeploymentRecords {
     return key;
   }
 
+  /** The namespace's key if it exists, without creating it (read-only goals). */
+  public synchronized Optional<RecordKey> existingKey() {
+    if (key == null) {
+      RecordKey.find(client, namespace).ifPresent(found -> key = found);
+    }
+    return Optional.ofNullable(key);
+  }
+
   /** All records, newest first. */
   public List<DeploymentRecord> all() {
     return stored().stream().map(DeploymentRecords::parse).toList();

@@ -38,8 +38,20 @@ public final class RecordKey {
 
   /** Reads the namespace's key, creating it on first use; a concurrent creator's key wins. */
   public static RecordKey load(KubernetesClient client, String namespace) {
+    return load(client, namespace, true).orElseThrow();
+  }
+
+  /** Reads the namespace's key without creating it (for read-only goals such as plan). */
+  public static java.util.Optional<RecordKey> find(KubernetesClient client, String namespace) {
+    return load(client, namespace, false);
+  }
+
+  private static java.util.Optional<RecordKey> load(KubernetesClient client, String namespace, boolean create) {
     try {
       Secret existing = client.secrets().inNamespace(namespace).withName(SECRET).get();
+      if (existing == null && !create) {
+        return java.util.Optional.empty();
+      }
       if (existing == null) {
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
@@ -48,7 +60,7 @@ public final class RecordKey {
             .addToData(DATA_KEY, Base64.getEncoder().encodeToString(fresh)).build();
         try {
           client.secrets().inNamespace(namespace).resource(secret).create();
-          return new RecordKey(fresh);
+          return java.util.Optional.of(new RecordKey(fresh));
         } catch (KubernetesClientException e) {
           if (e.getCode() != 409) {
             throw e;
@@ -67,7 +79,7 @@ public final class RecordKey {
         throw new DataHubException("Secret " + SECRET + " in namespace " + namespace + " holds a key shorter than 32 "
             + "bytes — delete it so that the plugin creates a proper one");
       }
-      return new RecordKey(key);
+      return java.util.Optional.of(new RecordKey(key));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 401 || e.getCode() == 403) {
         throw new DataHubException("not allowed to read or create Secret " + SECRET + " in namespace " + namespace

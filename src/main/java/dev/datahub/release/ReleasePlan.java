@@ -37,7 +37,8 @@ public record ReleasePlan(
     out.add("  values: common " + commonValuesDigest + ", " + environment + " " + environmentValuesDigest + ", image "
         + imageValuesDigest);
     out.add("  secret values: " + (secretValuesHmac == null
-        ? "fingerprint needs the namespace's key (-Ddatahub.plan.cluster=true)" : secretValuesHmac));
+        ? "fingerprint needs the namespace's key (-Ddatahub.plan.cluster=true, after a first deploy)"
+        : secretValuesHmac));
     if (manifestRendered) {
       out.add("  rendered " + renderedResources.size() + " resources: " + String.join(", ", renderedResources));
     } else {

@@ -100,7 +100,7 @@ public final class ReleasePlanner {
     return new ReleasePlan(env.name(), image == null ? null : image.fullReference(), chart.name() + "-"
         + chart.version(), current.map(StoredRelease::revision).orElse(null), manifest != null, note, rendered, true,
         resourceChanges, valueChanges, values.commonValuesDigest(), values.environmentValuesDigest(),
-        values.imageValuesDigest(), values.secretHmac(live.records().key()));
+        values.imageValuesDigest(), live.records().existingKey().map(values::secretHmac).orElse(null));
   }
 
   /**
