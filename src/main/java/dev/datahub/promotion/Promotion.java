@@ -3,6 +3,7 @@ package dev.datahub.promotion;
 import dev.datahub.DataHubException;
 import dev.datahub.log.StepLog;
 import dev.datahub.release.ChartSource;
+import dev.datahub.release.ComposedValues;
 import dev.datahub.release.DeploymentRecord;
 import dev.datahub.release.DeploymentRecord.Kind;
 import dev.datahub.release.DeploymentRecords;
@@ -87,7 +88,8 @@ public final class Promotion {
     }
     HubRelease.DeployRequest probe = new HubRelease.DeployRequest(ask.chart(), ask.commonValues(), image,
         ask.sourceCommit(), Kind.PROMOTE, record.map(DeploymentRecord::id).orElse(null), null, ask.recover());
-    ReleaseBundle candidate = prod.bundle(probe, prod.compose(probe));
+    ComposedValues values = prod.compose(probe);
+    ReleaseBundle candidate = prod.bundle(probe, values);
     List<String> refusals = unreadable != null ? List.of(unreadable) : PromotionGate.refusals(evidence, candidate);
     DeploymentRecord.Forced forced = null;
     if (!refusals.isEmpty()) {
@@ -107,7 +109,7 @@ public final class Promotion {
     HubRelease.DeployRequest request = new HubRelease.DeployRequest(ask.chart(), ask.commonValues(), image,
         ask.sourceCommit(), Kind.PROMOTE, probe.promotedFrom(), forced, ask.recover());
     // Promoting an unchanged hub again (e.g. `mvn datahub:promote` over a whole reactor) must not redeploy prod.
-    HubRelease.DeployResult result = prod.deployIfChanged(request, ask.force());
+    HubRelease.DeployResult result = prod.deployIfChanged(request, values, candidate, ask.force());
     DeploymentRecord deployed = result.record();
     if (record.isPresent() && unreadable == null) {
       markPromoted(record.get());

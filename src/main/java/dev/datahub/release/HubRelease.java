@@ -104,9 +104,17 @@ public final class HubRelease {
    * taken: a skipped hub costs two reads of the namespace.
    */
   public DeployResult deployIfChanged(DeployRequest request, boolean force) {
-    EnvironmentSpec env = target.environment();
     ComposedValues values = compose(request);
-    ReleaseBundle bundle = bundle(request, values);
+    return deployIfChanged(request, values, bundle(request, values), force);
+  }
+
+  /**
+   * {@link #deployIfChanged(DeployRequest, boolean)} with the bundle already computed (and judged, by the prod gate):
+   * the deploy uses exactly that bundle — a repository chart republished meanwhile is refused, not deployed.
+   */
+  public DeployResult deployIfChanged(DeployRequest request, ComposedValues values, ReleaseBundle bundle,
+      boolean force) {
+    EnvironmentSpec env = target.environment();
     DeployDecision decision = decide(bundle);
     if (force) {
       decision = decision.forced();

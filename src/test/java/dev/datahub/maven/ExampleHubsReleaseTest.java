@@ -62,7 +62,7 @@ class ExampleHubsReleaseTest {
 
       configure(new DeployStagingMojo(), hub, dir).execute();
       DeploymentRecord staging = records(hub, "staging").latest().orElseThrow();
-      assertEquals("succeeded", staging.result(), hub);
+      assertEquals(DeploymentRecord.Result.SUCCEEDED, staging.result(), hub);
       assertEquals(digest, staging.imageDigest(), hub);
 
       // what smoke-test writes after a passed run; then the gate opens
