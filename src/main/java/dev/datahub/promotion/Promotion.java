@@ -144,7 +144,7 @@ public final class Promotion {
       outcome = "prod stays on revision " + after.revision() + " (-Ddatahub.promote.rollbackOnFailure=false) — inspect "
           + "it now; datahub:rollback -Ddatahub.environment=prod returns it to the previous revision";
     }
-    throw new DataHubException("prod's smoke test at " + verdict.hubUrl() + " failed: " + verdict.summary()
+    throw new DataHubException("prod's smoke test at " + verdict.hubUrl() + " failed: " + after.smoke().summary()
         + "; recorded as failed in record " + after.id() + "; " + outcome);
   }
 

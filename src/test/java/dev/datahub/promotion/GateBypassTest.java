@@ -171,6 +171,7 @@ class GateBypassTest {
     String message = refusal(List.of());
     assertTrue(message.contains("prod's smoke test at http://prod.hub.example.org failed"), message);
     assertTrue(message.contains("returned to its previous good release"), message);
+    assertFalse(message.contains(ReleaseFixture.SECRET_TOKEN), "the failure names no secret: " + message);
     List<DeploymentRecord> records = prod.records().all();
     DeploymentRecord failed = records.get(1);
     assertEquals(B, failed.imageDigest());
