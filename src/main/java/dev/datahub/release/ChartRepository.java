@@ -33,7 +33,7 @@ final class ChartRepository {
    * @param expectedDigest the chart digest the deploy was decided on (null: none); a different archive is refused
    */
   static Path fetch(ChartSource chart, Path directory, String expectedDigest) {
-    byte[] bytes = download(chart);
+    byte[] bytes = chart.kind() == ChartSource.Kind.OCI ? OciChartRegistry.download(chart) : download(chart);
     String actual = ChartContent.ofArchive(bytes);
     if (expectedDigest != null && !expectedDigest.equals(actual)) {
       throw new DataHubException("chart " + chart.name() + " " + chart.version() + " in " + chart.location()

@@ -79,16 +79,12 @@ public record ChartSource(Kind kind, String location, String name, String versio
     return new ChartSource(kind, location, name, version, digest);
   }
 
-  /**
-   * The chart's content digest: local files, or the downloaded and verified repository archive. OCI charts are pulled
-   * by Helm itself; their digest is the pinned one when the pom pins it, else one of the coordinates (see
-   * docs/release.md: an OCI chart republished under the same version is not detected without a pin).
-   */
+  /** The chart's content digest: local files, or the downloaded and verified repository or OCI archive. */
   public String digest() {
     return switch (kind) {
       case LOCAL -> ChartContent.ofLocal(Path.of(location));
       case REPOSITORY -> ChartContent.ofArchive(ChartRepository.download(this));
-      case OCI -> pinnedDigest != null ? pinnedDigest : Hashing.sha256(kind + "|" + location + "|" + name + "|" + version);
+      case OCI -> ChartContent.ofArchive(OciChartRegistry.download(this));
     };
   }
 

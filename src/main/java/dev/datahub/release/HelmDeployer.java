@@ -31,8 +31,7 @@ final class HelmDeployer {
       UpgradeCommand upgrade;
       switch (chart.kind()) {
         case LOCAL -> upgrade = new Helm(Path.of(chart.location())).upgrade();
-        case OCI -> upgrade = Helm.upgrade(chart.location()).withVersion(chart.version());
-        default -> {
+        default -> { // repository and OCI: the archive the plugin downloaded and verified
           chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")), chartDigest);
           upgrade = new Helm(chartArchive).upgrade();
         }

@@ -125,8 +125,7 @@ public final class ReleasePlanner {
     try {
       TemplateCommand template = switch (chart.kind()) {
         case LOCAL -> new Helm(Path.of(chart.location())).template();
-        case OCI -> Helm.template(chart.location()).withVersion(chart.version());
-        case REPOSITORY -> {
+        case REPOSITORY, OCI -> {
           chartArchive = ChartRepository.fetch(chart, Path.of(System.getProperty("java.io.tmpdir")), null);
           yield new Helm(chartArchive).template();
         }
