@@ -15,7 +15,6 @@ import dev.datahub.release.DeploymentRecord;
 import dev.datahub.release.DeploymentRecords;
 import dev.datahub.release.EnvironmentSpec;
 import dev.datahub.release.HubRelease;
-import dev.datahub.release.ImageRef;
 import dev.datahub.release.RecordKey;
 import dev.datahub.release.SmokeVerdict;
 import dev.datahub.release.Values;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.DataHubException;
 import dev.datahub.fixtures.ReleaseFixture;
-import dev.datahub.release.DeploymentRecord;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

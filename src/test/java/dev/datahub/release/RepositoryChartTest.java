@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.datahub.DataHubException;
 import dev.datahub.fixtures.ReleaseFixture;
 import dev.datahub.log.Redactor;
-import dev.datahub.release.DeploymentRecord;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
