@@ -12,6 +12,7 @@ import java.util.List;
  * @param resourceChanges lines like {@code + Deployment/hub}, {@code ~ ConfigMap/hub}, {@code - Service/old}
  * @param valueChanges lines like {@code ~ singleuser.image.tag: "1@sha256:a…" -> "1@sha256:b…"}; every path that is
  *     secret in the new values or in the live release (its record keeps the secret paths) shows {@code ****}
+ * @param secretPaths the paths the secret files set (never their values)
  * @param secretValuesHmac keyed with the namespace's key, so only with a cluster; never a bare hash
  */
 public record ReleasePlan(
@@ -28,6 +29,7 @@ public record ReleasePlan(
     String commonValuesDigest,
     String environmentValuesDigest,
     String imageValuesDigest,
+    List<String> secretPaths,
     String secretValuesHmac) {
 
   public List<String> lines() {
@@ -36,7 +38,7 @@ public record ReleasePlan(
         + ", chart " + chart);
     out.add("  values: common " + commonValuesDigest + ", " + environment + " " + environmentValuesDigest + ", image "
         + imageValuesDigest);
-    out.add("  secret values: " + (secretValuesHmac == null
+    out.add("  secret values: " + secretPaths.size() + " paths " + secretPaths + ", fingerprint " + (secretValuesHmac == null
         ? "fingerprint needs the namespace's key (-Ddatahub.plan.cluster=true, after a first deploy)"
         : secretValuesHmac));
     if (manifestRendered) {

@@ -58,7 +58,7 @@ public final class ReleasePlanner {
       return new ReleasePlan(env.name(), image == null ? null : image.fullReference(), chart.name() + "-"
           + chart.version(), null, manifest != null, note, rendered, false, List.of(), List.of(),
           values.commonValuesDigest(), values.environmentValuesDigest(), values.imageValuesDigest(),
-          values.secretValues().isEmpty() ? ComposedValues.NONE : null);
+          List.copyOf(new TreeSet<>(values.secretPaths())), values.secretValues().isEmpty() ? ComposedValues.NONE : null);
     }
     Optional<StoredRelease> current = live.store().lastDeployed();
     List<String> resourceChanges = new ArrayList<>();
@@ -100,7 +100,8 @@ public final class ReleasePlanner {
     return new ReleasePlan(env.name(), image == null ? null : image.fullReference(), chart.name() + "-"
         + chart.version(), current.map(StoredRelease::revision).orElse(null), manifest != null, note, rendered, true,
         resourceChanges, valueChanges, values.commonValuesDigest(), values.environmentValuesDigest(),
-        values.imageValuesDigest(), live.records().existingKey().map(values::secretHmac).orElse(null));
+        values.imageValuesDigest(), List.copyOf(new TreeSet<>(values.secretPaths())),
+        live.records().existingKey().map(values::secretHmac).orElse(null));
   }
 
   /**
