@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What {@code build-image} produced, as written to {@code target/datahub/image.json}. Later goals
@@ -46,13 +45,12 @@ public record BuiltImage(
   public static final String FILE_NAME = "image.json";
   public static final String DIGEST_FILE_NAME = "image.digest";
 
-  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   public BuiltImage {
     tags = tags == null ? List.of() : List.copyOf(tags);
-    if (digest == null || !DIGEST.matcher(digest).matches()) {
+    if (!Digest.isValid(digest)) {
       throw new IllegalArgumentException("image digest must be sha256:<64 hex>, got " + digest);
     }
   }

@@ -35,8 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builds the single-user image with Jib: plan (validate, resolve the base digest, hash every
@@ -48,7 +46,6 @@ public final class SingleUserImage {
   public static final String SCRATCH = "scratch";
   public static final String LOCAL_REPOSITORY = "datahub/singleuser";
   static final Instant FIXED_TIME = FileEntriesLayer.DEFAULT_MODIFICATION_TIME;
-  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(20);
 
   private final RegistryCredential.Lookup credentials;
@@ -437,9 +434,9 @@ public final class SingleUserImage {
     /** Jib names every blob it does not push ("Skipping push/pull; BLOB already exists …"). */
     void onLog(LogEvent event) {
       String message = event.getMessage();
-      Matcher m = DIGEST.matcher(message);
-      if (m.find() && message.startsWith("Skipping") && message.contains("already exists")) {
-        alreadyPresent.add(m.group());
+      String digest = Digest.in(message);
+      if (digest != null && message.startsWith("Skipping") && message.contains("already exists")) {
+        alreadyPresent.add(digest);
       }
     }
 

@@ -3,6 +3,7 @@ package dev.datahub.maven;
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.image.SourceRevision;
+import dev.datahub.image.Digest;
 import dev.datahub.promotion.SmokeRunner;
 import dev.datahub.release.ChartSource;
 import dev.datahub.release.EnvironmentSpec;
@@ -10,6 +11,8 @@ import dev.datahub.release.HubRelease;
 import dev.datahub.release.ImageRef;
 import dev.datahub.release.KubeTarget;
 import dev.datahub.release.ValuesComposer;
+import dev.datahub.release.SmokeVerdict;
+import dev.datahub.smoke.SmokeResult;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,12 +149,19 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
         project.getBasedir().toPath(), outputDirectory());
   }
 
-  /** The smoke test run by promote on prod; null when no {@code <smokeTest>} is configured. */
+  /**
+   * The smoke test run by promote on prod, at prod's hub URL and for the promoted image whatever the smoke-level
+   * overrides say; null when no {@code <smokeTest>} is configured.
+   */
   protected SmokeRunner smokeRunner() {
     if (smokeTest == null) {
       return null;
     }
-    return (environment, hubUrl, imageReference) -> smokeTestLauncher().run(environment, hubUrl, imageReference).passed();
+    return (environment, hubUrl, imageReference) -> {
+      SmokeResult result = smokeTestLauncher().runPinned(environment, hubUrl, imageReference);
+      return new SmokeVerdict(result.passed(), Digest.in(result.observedImage()), hubUrl,
+          result.passed() ? "passed" : result.failure());
+    };
   }
 
   /** A {@code -D} value (Maven user or system property), or null. */

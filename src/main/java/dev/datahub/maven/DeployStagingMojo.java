@@ -1,6 +1,7 @@
 package dev.datahub.maven;
 
 import dev.datahub.release.DeploySummary;
+import dev.datahub.release.DeploymentRecord;
 import dev.datahub.release.HubRelease;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -30,7 +31,7 @@ public class DeployStagingMojo extends AbstractReleaseMojo {
     deleteResult(DeploySummary.fileName("staging")); // a stale "skipped" must not outlive a failed deploy
     HubRelease staging = hubRelease("staging");
     HubRelease.DeployResult result = staging.deployIfChanged(new HubRelease.DeployRequest(chartSource(),
-        commonValues(), imageRef(), sourceCommit(), "deploy", null, false, null, recover), force);
+        commonValues(), imageRef(), sourceCommit(), DeploymentRecord.Kind.DEPLOY, null, null, recover), force);
     writeResult("staging-record.json", result.record());
     DeploySummary summary = DeploySummary.of(project.getArtifactId(), staging.environment(), result);
     summary.writeTo(outputDirectory().resolve("release"));

@@ -1,6 +1,6 @@
 package dev.datahub.maven;
 
-import dev.datahub.promotion.DeploymentRecord;
+import dev.datahub.release.DeploymentRecord;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 

@@ -53,9 +53,29 @@ final class SmokeTestLauncher {
    * @param image the image the hub must run when {@code expectedImage} is not configured; may be null
    */
   SmokeResult run(String environment, String hubUrl, String image) {
+    return run(environment, hubUrl, image, false);
+  }
+
+  /**
+   * promote's test of prod: exactly {@code hubUrl} and {@code image}, whatever {@code <smokeTest><hubUrl>},
+   * {@code <expectedImage>} or their {@code -Ddatahub.smoke.*} overrides say (those name the hub the smoke-test goal
+   * tests, usually staging's).
+   */
+  SmokeResult runPinned(String environment, String hubUrl, String image) {
+    return run(environment, hubUrl, image, true);
+  }
+
+  private SmokeResult run(String environment, String hubUrl, String image, boolean pinned) {
     removeOldResult(); // a stale passed result must never reach the promote gate
     HubToken token = token();
     SmokeSpec spec = config.toSpec(property, baseDir, environment, hubUrl, image);
+    if (pinned) {
+      if (!spec.hubUrl().equals(SmokeSpec.hubUrl(hubUrl))) {
+        log.info("Smoke test of " + environment + " runs at " + hubUrl + ", not at the smoke-test hubUrl "
+            + spec.hubUrl() + " (that one is for datahub:smoke-test)");
+      }
+      spec = spec.withHubUrl(SmokeSpec.hubUrl(hubUrl)).withExpectedImage(image, true);
+    }
     SmokeResult result = new SmokeTest(spec, token, redactor, log).run();
     SmokeReports reports = new SmokeReports(redactor);
     reports.printSummary(result, log);

@@ -2,10 +2,11 @@ package dev.datahub.maven;
 
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
-import dev.datahub.promotion.DeploymentRecord;
-import dev.datahub.promotion.Promotion;
+import dev.datahub.image.Digest;
+import dev.datahub.release.DeploymentRecord;
 import dev.datahub.release.DeploySummary;
 import dev.datahub.release.HubRelease;
+import dev.datahub.release.SmokeVerdict;
 import dev.datahub.smoke.SmokeReports;
 import dev.datahub.smoke.SmokeResult;
 import java.nio.file.Files;
@@ -85,8 +86,7 @@ public class SmokeTestMojo extends AbstractReleaseMojo {
       return Optional.empty();
     }
     DeploymentRecord record = latest.get();
-    if (record.smoke() == null || !record.smoke().passed()
-        || !java.util.Objects.equals(record.smoke().imageDigest(), record.imageDigest())) {
+    if (!release.records().whyNotPassed(record).isEmpty()) {
       return Optional.empty();
     }
     return Optional.of("record " + record.id() + " already passed its smoke test for " + record.imageDigest()
@@ -104,8 +104,9 @@ public class SmokeTestMojo extends AbstractReleaseMojo {
     SmokeTestLauncher launcher = smokeTestLauncher();
     SmokeResult result = launcher.run(environment, hubUrl, expectedImage(release));
     if (released) {
-      DeploymentRecord record = Promotion.recordSmoke(release, result.passed(), digestOf(result.observedImage()),
-          result.passed() ? "passed" : result.failure(), rollbackOnSmokeFailure, sourceCommit(), log());
+      DeploymentRecord record = release.recordSmoke(new SmokeVerdict(result.passed(),
+          Digest.in(result.observedImage()), result.hubUrl(), result.passed() ? "passed" : result.failure()), false,
+          rollbackOnSmokeFailure, sourceCommit());
       log().info("Smoke result recorded in " + environment + "'s deployment record " + record.id());
     }
     if (!result.passed()) {
@@ -123,13 +124,5 @@ public class SmokeTestMojo extends AbstractReleaseMojo {
       return release.records().latest().map(DeploymentRecord::image).orElse(null);
     }
     return null;
-  }
-
-  private static String digestOf(String image) {
-    if (image == null) {
-      return null;
-    }
-    int at = image.indexOf("@sha256:");
-    return at < 0 ? null : image.substring(at + 1);
   }
 }

@@ -3,18 +3,27 @@ package dev.datahub.promotion;
 import dev.datahub.DataHubException;
 import dev.datahub.log.StepLog;
 import dev.datahub.release.ChartSource;
+import dev.datahub.release.ComposedValues;
+import dev.datahub.release.DeploymentRecord;
+import dev.datahub.release.DeploymentRecord.Kind;
+import dev.datahub.release.DeploymentRecords;
 import dev.datahub.release.HubRelease;
 import dev.datahub.release.ImageRef;
 import dev.datahub.release.ReleaseBundle;
+import dev.datahub.release.SmokeVerdict;
 import dev.datahub.release.StoredRelease;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * staging → prod: asks the {@link PromotionGate}, deploys staging's verified image digest to prod with prod's own
- * values (same lock, rollout watch and record), then runs the smoke test on prod when a runner and a hub URL are
- * configured. A forced promotion needs a reason; both are recorded in the prod record.
+ * values (same lock, rollout watch and record), then smoke-tests prod at prod's own {@code hubUrl}. A failing prod
+ * smoke test is recorded as failed and, unless told otherwise, prod returns to its previous good revision.
+ *
+ * <p>A forced promotion needs a reason and works when staging is down or has no record (the image then comes from the
+ * build: {@code -Ddatahub.image} or image.json); prod's record says who forced it, when, why, and what the gate said.
  */
 public final class Promotion {
 
@@ -22,6 +31,7 @@ public final class Promotion {
   private final HubRelease prod;
   private final SmokeRunner smoke;
   private final StepLog log;
+  private boolean rollbackOnFailure = true;
 
   /** @param smoke may be null: prod is then not smoke-tested */
   public Promotion(HubRelease staging, HubRelease prod, SmokeRunner smoke, StepLog log) {
@@ -31,66 +41,131 @@ public final class Promotion {
     this.log = log;
   }
 
+  /** Whether a failing prod smoke test returns prod to its previous good revision (default true). */
+  public Promotion rollbackOnFailure(boolean rollback) {
+    this.rollbackOnFailure = rollback;
+    return this;
+  }
+
+  /** What the operator asked for. */
+  public record Request(ChartSource chart, List<Path> commonValues, String sourceCommit, boolean force,
+      String forceReason, boolean recover, ImageRef buildImage) {}
+
   public DeploymentRecord promote(ChartSource chart, List<Path> commonValues, String sourceCommit, boolean force,
       String forceReason, boolean recover) {
-    Optional<DeploymentRecord> record = staging.records().latest();
-    Optional<StoredRelease> live = staging.store().latest();
-    ImageRef image = record.map(r -> ImageRef.parse(r.image())).orElse(null);
-    if (image == null) {
-      throw new DataHubException("staging has no deployment record — run datahub:deploy-staging and the smoke test "
-          + "first; there is no tested image to promote");
+    return promote(new Request(chart, commonValues, sourceCommit, force, forceReason, recover, null));
+  }
+
+  public DeploymentRecord promote(Request ask) {
+    if (ask.force() && (ask.forceReason() == null || ask.forceReason().isBlank())) {
+      throw new DataHubException("forced promotion needs a reason — add -Ddatahub.promote.reason=\"why\"; it is "
+          + "recorded in prod's deployment record with who forced it and when");
     }
-    HubRelease.DeployRequest request = new HubRelease.DeployRequest(chart, commonValues, image, sourceCommit, "promote",
-        record.get().id(), force, force ? forceReason : null, recover);
-    ReleaseBundle candidate = prod.bundle(request, prod.compose(request));
-    List<String> refusals = PromotionGate.refusals(record, live, live.map(staging::imageOf).orElse(null), candidate);
+    PromotionGate.StagingEvidence evidence;
+    String unreadable = null;
+    try {
+      evidence = readStaging();
+    } catch (DataHubException | KubernetesClientException e) {
+      if (!ask.force()) {
+        throw new DataHubException("cannot read staging to check the gate: " + oneLine(e.getMessage()) + " — fix access "
+            + "to staging, or bypass with -Ddatahub.promote.force=true -Ddatahub.promote.reason=\"…\"");
+      }
+      unreadable = "staging could not be read: " + oneLine(e.getMessage());
+      evidence = new PromotionGate.StagingEvidence(Optional.empty(), List.of(), Optional.empty(), null, null);
+    }
+    Optional<DeploymentRecord> record = evidence.record();
+    ImageRef image = record.filter(r -> r.image() != null).map(r -> ImageRef.parse(r.image())).orElse(null);
+    if (image == null && ask.force()) {
+      image = ask.buildImage();
+      if (image == null) {
+        throw new DataHubException("forced promotion without a staging record needs the image to put on prod — pass "
+            + "-Ddatahub.image=<repository>[:tag]@sha256:<64 hex>");
+      }
+    }
+    if (image == null) {
+      throw new DataHubException("promotion to prod refused: staging has no deployment record — run "
+          + "datahub:deploy-staging and the smoke test first; there is no tested image to promote");
+    }
+    HubRelease.DeployRequest probe = new HubRelease.DeployRequest(ask.chart(), ask.commonValues(), image,
+        ask.sourceCommit(), Kind.PROMOTE, record.map(DeploymentRecord::id).orElse(null), null, ask.recover());
+    ComposedValues values = prod.compose(probe);
+    ReleaseBundle candidate = prod.bundle(probe, values);
+    List<String> refusals = unreadable != null ? List.of(unreadable) : PromotionGate.refusals(evidence, candidate);
+    DeploymentRecord.Forced forced = null;
     if (!refusals.isEmpty()) {
-      if (!force) {
+      if (!ask.force()) {
         throw new DataHubException("promotion to prod refused: " + String.join("; ", refusals)
             + " — fix staging, or bypass with -Ddatahub.promote.force=true -Ddatahub.promote.reason=\"…\"");
       }
-      if (forceReason == null || forceReason.isBlank()) {
-        throw new DataHubException("forced promotion needs a reason — add -Ddatahub.promote.reason=\"why\"; it is "
-            + "recorded in prod's deployment record");
-      }
-      log.warn("FORCED promotion (" + forceReason + ") despite: " + String.join("; ", refusals));
+      log.warn("FORCED promotion (" + ask.forceReason() + ") by " + HubRelease.operator() + " despite: "
+          + String.join("; ", refusals));
     } else {
-      log.info("Gate passed: staging record " + record.get().id() + " tested " + image.digest() + " with "
-          + candidate.chartName() + "-" + candidate.chartVersion());
+      log.info("Gate passed: staging record " + record.get().id() + " tested " + image.digest() + " with chart "
+          + candidate.chart() + " (" + candidate.chartDigest() + ") and the same common values");
     }
+    if (ask.force()) {
+      forced = new DeploymentRecord.Forced(HubRelease.operator(), prod.now(), ask.forceReason(), refusals);
+    }
+    HubRelease.DeployRequest request = new HubRelease.DeployRequest(ask.chart(), ask.commonValues(), image,
+        ask.sourceCommit(), Kind.PROMOTE, probe.promotedFrom(), forced, ask.recover());
     // Promoting an unchanged hub again (e.g. `mvn datahub:promote` over a whole reactor) must not redeploy prod.
-    HubRelease.DeployResult result = prod.deployIfChanged(request, force);
+    HubRelease.DeployResult result = prod.deployIfChanged(request, values, candidate, ask.force());
     DeploymentRecord deployed = result.record();
-    String hubUrl = prod.environment().hubUrl();
-    if (!result.deployed() && deployed.smoke() != null && deployed.smoke().passed()
+    if (record.isPresent() && unreadable == null) {
+      markPromoted(record.get());
+    }
+    if (!result.deployed() && prod.records().whyNotPassed(deployed).isEmpty()
         && image.digest().equals(deployed.smoke().imageDigest())) {
       log.info("prod already runs " + image.digest() + " and passed its smoke test (record " + deployed.id()
           + "): nothing to promote");
       return deployed;
     }
-    if (smoke != null && hubUrl != null && !hubUrl.isBlank()) {
-      log.info("Smoke-testing prod at " + hubUrl);
-      boolean passed = smoke.run("prod", hubUrl, image.reference());
-      deployed = prod.records().recordSmokeResult(passed, image.digest(), passed ? "passed" : "failed on prod");
-      if (!passed) {
-        throw new DataHubException("prod was deployed (revision " + deployed.revision() + ") but its smoke test "
-            + "failed — inspect prod now; datahub:rollback -Ddatahub.environment=prod returns it to the previous revision");
-      }
+    String hubUrl = prod.environment().hubUrl();
+    if (smoke == null || hubUrl == null || hubUrl.isBlank()) {
+      return deployed;
     }
-    return deployed;
+    log.info("Smoke-testing prod at " + hubUrl);
+    SmokeVerdict verdict = smoke.run("prod", hubUrl, image.reference());
+    DeploymentRecord after = prod.recordSmoke(verdict, true, false, ask.sourceCommit());
+    if (verdict.passed()) {
+      return after;
+    }
+    String outcome;
+    if (rollbackOnFailure) {
+      try {
+        DeploymentRecord back = prod.rollback(null, ask.sourceCommit(), false);
+        outcome = "prod was returned to its previous good release (revision " + back.revision() + ", record "
+            + back.id() + ")";
+      } catch (DataHubException e) {
+        outcome = "returning prod to its previous revision failed too: " + e.getMessage()
+            + " — inspect prod now (datahub:status) and roll back with datahub:rollback -Ddatahub.environment=prod";
+      }
+    } else {
+      outcome = "prod stays on revision " + after.revision() + " (-Ddatahub.promote.rollbackOnFailure=false) — inspect "
+          + "it now; datahub:rollback -Ddatahub.environment=prod returns it to the previous revision";
+    }
+    throw new DataHubException("prod's smoke test at " + verdict.hubUrl() + " failed: " + after.smoke().summary()
+        + "; recorded as failed in record " + after.id() + "; " + outcome);
   }
 
-  /**
-   * For the smoke-test goal: records the verdict in the environment's latest record and, when asked, rolls the
-   * environment back to its previous good revision on failure.
-   */
-  public static DeploymentRecord recordSmoke(HubRelease environment, boolean passed, String imageDigest, String summary,
-      boolean rollbackOnFailure, String sourceCommit, StepLog log) {
-    DeploymentRecord record = environment.records().recordSmokeResult(passed, imageDigest, summary);
-    if (!passed && rollbackOnFailure) {
-      log.warn("Smoke test failed on " + environment.environment().name() + "; rolling back to the previous revision");
-      return environment.rollback(null, sourceCommit, false);
+  private PromotionGate.StagingEvidence readStaging() {
+    DeploymentRecords records = staging.records();
+    Optional<DeploymentRecord> record = records.latest();
+    Optional<StoredRelease> live = staging.store().latest();
+    return new PromotionGate.StagingEvidence(record, record.map(records::whyNotPassed).orElse(List.of()), live,
+        live.map(staging::imageOf).orElse(null), live.map(staging::valuesHmac).orElse(null));
+  }
+
+  private void markPromoted(DeploymentRecord record) {
+    try {
+      staging.records().markPromoted(record.id());
+    } catch (KubernetesClientException e) {
+      log.warn("could not mark staging record " + record.id() + " as promoted (" + oneLine(e.getMessage())
+          + "); pruning may remove it while prod's record still points at it");
     }
-    return record;
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.strip().replaceAll("\\s*\\n\\s*", " | ");
   }
 }

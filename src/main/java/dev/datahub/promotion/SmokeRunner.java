@@ -1,12 +1,17 @@
 package dev.datahub.promotion;
 
+import dev.datahub.release.SmokeVerdict;
+
 /**
  * Runs the smoke test against an environment (implemented by the smoke-test goal's service). Used by {@code promote}
- * to test prod after the deploy, and by {@code deploy-staging} for the automatic rollback on a failed smoke test.
+ * to test prod after the deploy.
  */
 @FunctionalInterface
 public interface SmokeRunner {
 
-  /** @return true when the hub at {@code hubUrl} serves {@code imageReference} and the checks pass */
-  boolean run(String environment, String hubUrl, String imageReference);
+  /**
+   * Tests the hub at exactly {@code hubUrl}, expecting exactly {@code imageReference}: no smoke-level override of the
+   * hub URL or the expected image applies (prod's test must be prod's).
+   */
+  SmokeVerdict run(String environment, String hubUrl, String imageReference);
 }

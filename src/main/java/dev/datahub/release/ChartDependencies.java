@@ -1,24 +1,16 @@
 package dev.datahub.release;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.datahub.DataHubException;
-import dev.datahub.image.RegistryApi;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -35,9 +27,7 @@ final class ChartDependencies {
   /** Where verified chart archives are kept between builds. */
   static final Path DEFAULT_CACHE = Path.of(System.getProperty("user.home"), ".cache", "datahub", "charts");
 
-  private static final String HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
   private static final Pattern EXACT_VERSION = Pattern.compile("v?\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.+-]*)?");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path cache;
 
@@ -76,7 +66,7 @@ final class ChartDependencies {
           throw new DataHubException(where + ": " + repository + " is not a chart directory — fix its repository");
         }
         PreparedChart.copyTree(source, charts.resolve(name));
-        fetched.add(name + " " + version + " from " + repository);
+        fetched.add(name + " " + version + " from " + repository + " " + ChartContent.ofLocal(source));
         continue;
       }
       if (version == null || !EXACT_VERSION.matcher(version).matches()) {
@@ -93,7 +83,7 @@ final class ChartDependencies {
             + "plugin cannot resolve — use the repository's URL (e.g. https://hub.jupyter.org/helm-chart/)");
       }
       Files.copy(archive, charts.resolve(name + "-" + version + ".tgz"), StandardCopyOption.REPLACE_EXISTING);
-      fetched.add(name + " " + version + " from " + repository);
+      fetched.add(name + " " + version + " from " + repository + " " + ChartContent.ofLocal(archive));
     }
     return fetched;
   }
@@ -106,7 +96,7 @@ final class ChartDependencies {
     }
     try {
       Files.createDirectories(cached.getParent());
-      Path fetched = ChartRepository.fetch(ChartSource.repository(url, name, version), cached.getParent());
+      Path fetched = ChartRepository.fetch(ChartSource.repository(url, name, version), cached.getParent(), null);
       Files.move(fetched, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return cached;
     } catch (IOException e) {
@@ -124,39 +114,8 @@ final class ChartDependencies {
     if (Files.isRegularFile(cached)) {
       return cached;
     }
-    String rest = reference.substring("oci://".length());
-    int slash = rest.indexOf('/');
-    if (slash < 0) {
-      throw new DataHubException("OCI chart reference " + reference + " has no repository path — use "
-          + "oci://registry/path/chart");
-    }
-    String host = rest.substring(0, slash);
-    String repository = rest.substring(slash + 1);
-    boolean loopback = host.startsWith("127.0.0.1") || host.startsWith("localhost") || host.startsWith("[::1]");
-    RegistryApi registry = RegistryApi.connect(host, loopback ? Set.of(host) : Set.of(), Optional.empty(),
-        Duration.ofSeconds(60));
+    byte[] bytes = OciChartRegistry.download(ChartSource.oci(reference, version));
     try {
-      RegistryApi.Manifest manifest = registry.manifest(repository, version).orElseThrow(() -> new DataHubException(
-          "OCI chart " + reference + ":" + version + " does not exist — check <oci> and <version>"));
-      String digest = null;
-      for (JsonNode layer : JSON.readTree(manifest.body()).path("layers")) {
-        if (HELM_CHART_LAYER.equals(layer.path("mediaType").asText())) {
-          digest = layer.path("digest").asText();
-        }
-      }
-      if (digest == null || !digest.startsWith("sha256:")) {
-        throw new DataHubException(reference + ":" + version + " is not a Helm chart (no " + HELM_CHART_LAYER
-            + " layer) — check <oci>");
-      }
-      byte[] bytes;
-      try (InputStream in = registry.blob(repository, digest)) {
-        bytes = in.readAllBytes();
-      }
-      String actual = "sha256:" + HexFormat.of().formatHex(sha256(bytes));
-      if (!actual.equals(digest)) {
-        throw new DataHubException("OCI chart " + reference + ":" + version + " does not match its manifest's digest ("
-            + digest + ", got " + actual + ") — retry, or check the registry");
-      }
       Files.createDirectories(cached.getParent());
       Path temp = Files.createTempFile(cached.getParent(), ".fetch-", ".tgz");
       Files.write(temp, bytes);
@@ -171,14 +130,6 @@ final class ChartDependencies {
   private static Path cached(Path cache, String location, String name, String version) {
     String key = Hashing.sha256(URI.create(location).normalize().toString()).substring(7, 23);
     return cache.resolve(key).resolve(name + "-" + version + ".tgz");
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static boolean present(Path charts, String name, String version) throws IOException {

@@ -27,8 +27,35 @@ final class ChartRepository {
 
   private ChartRepository() {}
 
-  /** Downloads the chart archive into {@code directory} and returns its path; the caller deletes it. */
-  static Path fetch(ChartSource chart, Path directory) {
+  /**
+   * Downloads the chart archive into {@code directory} and returns its path; the caller deletes it.
+   *
+   * @param expectedDigest the chart digest the deploy was decided on (null: none); a different archive is refused
+   */
+  static Path fetch(ChartSource chart, Path directory, String expectedDigest) {
+    byte[] bytes = chart.kind() == ChartSource.Kind.OCI ? OciChartRegistry.download(chart) : download(chart);
+    String actual = ChartContent.ofArchive(bytes);
+    if (expectedDigest != null && !expectedDigest.equals(actual)) {
+      throw new DataHubException("chart " + chart.name() + " " + chart.version() + " in " + chart.location()
+          + " changed while this goal ran (" + ReleaseBundle.shortHash(expectedDigest) + " -> "
+          + ReleaseBundle.shortHash(actual) + ") — it was republished; run the goal again, and pin <chart><digest>");
+    }
+    try {
+      Files.createDirectories(directory);
+      Path file = Files.createTempFile(directory, chart.name() + "-" + chart.version() + "-", ".tgz");
+      Files.write(file, bytes);
+      return file;
+    } catch (IOException e) {
+      throw new DataHubException("cannot write the chart archive to " + directory + ": " + e.getMessage()
+          + " — check java.io.tmpdir");
+    }
+  }
+
+  /**
+   * The archive's bytes, verified against the index's digest and, when the pom pins one, against {@code <digest>}. An
+   * index entry without a digest is refused unless the pom pins the archive's digest.
+   */
+  static byte[] download(ChartSource chart) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
         .followRedirects(HttpClient.Redirect.NORMAL).build();
     String base = chart.location().endsWith("/") ? chart.location() : chart.location() + "/";
@@ -46,18 +73,25 @@ final class ChartRepository {
             + chart.location() + " — check <name> and <version> (helm search repo " + chart.name() + " --versions)");
       }
       URI archive = URI.create(base).resolve(entry.path("urls").get(0).asText());
-      byte[] bytes = get(http, archive, chart);
       String expected = entry.path("digest").asText("");
+      if (expected.isEmpty() && chart.pinnedDigest() == null) {
+        throw new DataHubException("chart " + chart.name() + " " + chart.version() + " in " + chart.location()
+            + " has no digest in index.yaml, so its archive cannot be verified — pin it: <chart><digest>sha256:…"
+            + "</digest> (sha256sum of the archive you reviewed)");
+      }
+      byte[] bytes = get(http, archive, chart);
       String actual = java.util.HexFormat.of().formatHex(sha256(bytes));
+      if (chart.pinnedDigest() != null && !chart.pinnedDigest().equals("sha256:" + actual)) {
+        throw new DataHubException("chart " + chart.name() + " " + chart.version() + " from " + archive
+            + " is not the archive the pom pins (<digest> " + chart.pinnedDigest() + ", got sha256:" + actual
+            + ") — it was republished or changed; review it and update <chart><digest>, or pin another version");
+      }
       if (!expected.isEmpty() && !expected.equalsIgnoreCase(actual)) {
         throw new DataHubException("chart " + chart.name() + " " + chart.version() + " from " + archive
             + " does not match the repository's digest (" + expected + ", got " + actual + ") — the download was"
             + " changed in transit or the repository is inconsistent; retry, or pin another version");
       }
-      Files.createDirectories(directory);
-      Path file = Files.createTempFile(directory, chart.name() + "-" + chart.version() + "-", ".tgz");
-      Files.write(file, bytes);
-      return file;
+      return bytes;
     } catch (IOException e) {
       throw new DataHubException("cannot fetch chart " + chart.name() + " " + chart.version() + " from "
           + chart.location() + ": " + e.getMessage() + " — check <chart><repository> and the network");

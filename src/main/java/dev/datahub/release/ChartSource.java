@@ -5,25 +5,35 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Where the Helm chart comes from: a local chart directory, a chart repository (URL + name + version) or an
  * {@code oci://} reference (+ version).
  *
- * <p>The digest identifies the chart content for the promotion gate: for a local directory it is the SHA-256 of every
- * file (path and bytes, sorted); for a repository or OCI chart, whose published versions are immutable, it is the
- * SHA-256 of the coordinates.
+ * <p>{@link #digest()} identifies the chart content for the promotion gate ({@link ChartContent}).
+ *
+ * @param pinnedDigest the archive digest the pom pins ({@code <chart><digest>}), or null: a repository archive must
+ *     match it, and an index entry without a digest is accepted only with it
  */
-public record ChartSource(Kind kind, String location, String name, String version) {
+public record ChartSource(Kind kind, String location, String name, String version, String pinnedDigest) {
 
   public enum Kind { LOCAL, REPOSITORY, OCI }
 
   private static final Pattern CHART_NAME = Pattern.compile("(?m)^name:\\s*['\"]?([^'\"\\s]+)");
   private static final Pattern CHART_VERSION = Pattern.compile("(?m)^version:\\s*['\"]?([^'\"\\s]+)");
+
+  public ChartSource {
+    if (pinnedDigest != null && !dev.datahub.image.Digest.isValid(pinnedDigest)) {
+      throw new DataHubException("<chart><digest> must be sha256:<64 lowercase hex> (got " + pinnedDigest + ") — "
+          + "put the sha256sum of the chart archive there");
+    }
+  }
+
+  public ChartSource(Kind kind, String location, String name, String version) {
+    this(kind, location, name, version, null);
+  }
 
   public static ChartSource local(Path directory) {
     Path chartYaml = directory.resolve("Chart.yaml");
@@ -64,22 +74,24 @@ public record ChartSource(Kind kind, String location, String name, String versio
     return m.group(1);
   }
 
+  /** A repository chart pinned to an archive digest ({@code <chart><digest>}). */
+  public ChartSource pinned(String digest) {
+    return new ChartSource(kind, location, name, version, digest);
+  }
+
+  /** The chart's content digest: local files, or the downloaded and verified repository or OCI archive. */
   public String digest() {
-    if (kind != Kind.LOCAL) {
-      return Hashing.sha256(kind + "|" + location + "|" + name + "|" + version);
+    if (kind == Kind.LOCAL && !declaresDependencies(Path.of(location))) {
+      return ChartContent.ofLocal(Path.of(location));
     }
-    Path root = Path.of(location);
-    try (Stream<Path> files = Files.walk(root)) {
-      List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
-      Hashing.Digest digest = Hashing.digest();
-      for (Path file : sorted) {
-        digest.update(root.relativize(file).toString().replace('\\', '/'));
-        digest.update(Files.readAllBytes(file));
-      }
-      return digest.hex();
-    } catch (IOException e) {
-      throw new DataHubException("cannot read chart " + location + ": " + e.getMessage());
+    try (PreparedChart prepared = PreparedChart.of(this, ChartDependencies.DEFAULT_CACHE)) {
+      return prepared.contentDigest();
     }
+  }
+
+  private static boolean declaresDependencies(Path directory) {
+    return Values.read(directory.resolve("Chart.yaml")).get("dependencies") instanceof java.util.List<?> deps
+        && !deps.isEmpty();
   }
 
   public String describe() {

@@ -12,9 +12,10 @@ import java.util.Set;
  * @param values the merged values without the secret files (safe to show)
  * @param secretPaths dotted paths set by the secret files: shown only as {@code ****}
  * @param secretLeaves every string value in the secret files, for the redactor
- * @param valuesHash SHA-256 of the merged non-secret values from the values files (without the generated image file:
- *     the image is compared by digest on its own)
- * @param secretValuesHash SHA-256 of the merged secret values ({@code none} when there are none)
+ * @param secretValues the merged secret values: only ever fingerprinted with the namespace's key ({@link #secretHmac})
+ * @param commonValuesDigest SHA-256 of the merged common values files
+ * @param environmentValuesDigest SHA-256 of the merged values files of the environment
+ * @param imageValuesDigest SHA-256 of the generated image values ({@code none} without an image)
  */
 public record ComposedValues(
     List<Path> orderedFiles,
@@ -22,5 +23,21 @@ public record ComposedValues(
     Map<String, Object> valuesWithSecrets,
     Set<String> secretPaths,
     Set<String> secretLeaves,
-    String valuesHash,
-    String secretValuesHash) {}
+    Map<String, Object> secretValues,
+    String commonValuesDigest,
+    String environmentValuesDigest,
+    String imageValuesDigest) {
+
+  public static final String NONE = "none";
+  static final String SECRET_VALUES = "secret-values";
+
+  /** The keyed fingerprint of the secret values ({@code none} without secret files): never a bare hash. */
+  public String secretHmac(RecordKey key) {
+    return secretValues.isEmpty() ? NONE : key.hmac(SECRET_VALUES, Values.canonical(secretValues));
+  }
+
+  @Override
+  public String toString() {
+    return "ComposedValues(" + orderedFiles + ", secret paths " + secretPaths + ")";
+  }
+}

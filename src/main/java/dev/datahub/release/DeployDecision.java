@@ -1,16 +1,16 @@
 package dev.datahub.release;
 
-import dev.datahub.promotion.DeploymentRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Whether an environment needs this deploy: the bundle (image digest, chart name/version/digest, values hash, secret
- * values hash) is compared with the environment's latest succeeded deployment record of the same release, and the live
- * Helm release must still be that record's revision, {@code deployed}, running the recorded image (no drift). Pure:
- * the caller reads the record and the live release.
+ * Whether an environment needs this deploy: the bundle (image digest, chart name/version/content digest, the digest of
+ * each values layer, the keyed fingerprint of the secret values) is compared with the environment's latest succeeded
+ * (and signed) deployment record of the same release, and the live Helm release must still be that record's revision,
+ * {@code deployed}, running the recorded image with the recorded values (no drift). Pure: the caller reads the record
+ * and the live release.
  *
  * @param deploy false only when everything matches
  * @param changes why a deploy is needed (empty when it is not): image, chart, values, secret values, drift, first deploy
@@ -18,32 +18,37 @@ import java.util.Optional;
  */
 public record DeployDecision(boolean deploy, List<String> changes, DeploymentRecord current) {
 
+  /**
+   * @param liveImage the image of the live revision's values
+   * @param liveValuesHmac the keyed fingerprint of the live revision's values ({@link HubRelease#valuesHmac})
+   */
   public static DeployDecision decide(ReleaseBundle bundle, Optional<DeploymentRecord> lastSucceeded,
-      Optional<StoredRelease> live, String liveImage) {
+      Optional<StoredRelease> live, String liveImage, String liveValuesHmac) {
     List<String> changes = new ArrayList<>();
-    if (lastSucceeded.isEmpty()) {
+    if (lastSucceeded.isEmpty() || lastSucceeded.get().bundle() == null) {
       changes.add("first deploy (no succeeded deployment record for this release)");
       return new DeployDecision(true, changes, null);
     }
     DeploymentRecord r = lastSucceeded.get();
-    if (!Objects.equals(r.imageDigest(), bundle.imageDigest())) {
-      changes.add("image " + r.imageDigest() + " -> " + bundle.imageDigest());
-    } else if (!Objects.equals(r.image(), bundle.image())) {
-      changes.add("image reference " + r.image() + " -> " + bundle.image());
+    ReleaseBundle was = r.bundle();
+    if (!Objects.equals(was.imageDigest(), bundle.imageDigest())) {
+      changes.add("image " + was.imageDigest() + " -> " + bundle.imageDigest());
+    } else if (!Objects.equals(was.image(), bundle.image())) {
+      changes.add("image reference " + was.image() + " -> " + bundle.image());
     }
-    if (!Objects.equals(r.chartName(), bundle.chartName()) || !Objects.equals(r.chartVersion(), bundle.chartVersion())) {
-      changes.add("chart " + r.chartName() + " " + r.chartVersion() + " -> " + bundle.chartName() + " "
+    if (!Objects.equals(was.chartName(), bundle.chartName())
+        || !Objects.equals(was.chartVersion(), bundle.chartVersion())) {
+      changes.add("chart " + was.chartName() + " " + was.chartVersion() + " -> " + bundle.chartName() + " "
           + bundle.chartVersion());
-    } else if (!Objects.equals(r.chartDigest(), bundle.chartDigest())) {
+    } else if (!Objects.equals(was.chartDigest(), bundle.chartDigest())) {
       changes.add("chart content of " + bundle.chartName() + " " + bundle.chartVersion() + " ("
-          + (r.chartDigest() == null ? "not recorded" : shortHash(r.chartDigest())) + " -> "
+          + (was.chartDigest() == null ? "not recorded" : shortHash(was.chartDigest())) + " -> "
           + shortHash(bundle.chartDigest()) + ")");
     }
-    if (!Objects.equals(r.valuesHash(), bundle.valuesHash())) {
-      changes.add("values (" + shortHash(r.valuesHash()) + " -> " + shortHash(bundle.valuesHash()) + ")");
-    }
-    if (!Objects.equals(r.secretValuesHash(), bundle.secretValuesHash())) {
-      changes.add("secret values"); // fingerprints of secrets are not printed
+    layer(changes, "common values", was.commonValuesDigest(), bundle.commonValuesDigest());
+    layer(changes, "environment values", was.environmentValuesDigest(), bundle.environmentValuesDigest());
+    if (!Objects.equals(was.secretValuesHmac(), bundle.secretValuesHmac())) {
+      changes.add("secret values"); // their fingerprints are not printed
     }
     if (live.isEmpty()) {
       changes.add("drift: the Helm release is not installed any more (record " + r.id() + " says revision "
@@ -55,9 +60,18 @@ public record DeployDecision(boolean deploy, List<String> changes, DeploymentRec
             + " is revision " + r.revision());
       } else if (liveImage == null || r.imageDigest() == null || !liveImage.endsWith(r.imageDigest())) {
         changes.add("drift: the live release runs " + liveImage + ", record " + r.id() + " says " + r.imageDigest());
+      } else if (r.liveValuesHmac() != null && !r.liveValuesHmac().equals(liveValuesHmac)) {
+        changes.add("drift: the values Helm stored for revision " + l.revision() + " are not the ones record " + r.id()
+            + " deployed");
       }
     }
     return new DeployDecision(!changes.isEmpty(), List.copyOf(changes), r);
+  }
+
+  private static void layer(List<String> changes, String name, String was, String now) {
+    if (!Objects.equals(was, now)) {
+      changes.add(name + " (" + shortHash(was) + " -> " + shortHash(now) + ")");
+    }
   }
 
   /** A decision to deploy whatever the comparison says. */
@@ -82,10 +96,6 @@ public record DeployDecision(boolean deploy, List<String> changes, DeploymentRec
   }
 
   static String shortHash(String hash) {
-    if (hash == null) {
-      return "none";
-    }
-    String hex = hash.startsWith("sha256:") ? hash.substring(7) : hash;
-    return hex.length() > 12 ? hex.substring(0, 12) : hex;
+    return ReleaseBundle.shortHash(hash);
   }
 }

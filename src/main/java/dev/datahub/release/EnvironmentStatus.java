@@ -1,6 +1,5 @@
 package dev.datahub.release;
 
-import dev.datahub.promotion.DeploymentRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +22,7 @@ public record EnvironmentStatus(
   }
 
   public String imageDigest() {
-    return HubRelease.digestOf(image);
+    return dev.datahub.image.Digest.in(image);
   }
 
   public List<String> lines() {
@@ -35,11 +34,13 @@ public record EnvironmentStatus(
     if (lastRecord == null) {
       lines.add("  last deploy: none recorded");
     } else {
-      lines.add("  last deploy: " + lastRecord.kind() + " " + lastRecord.result() + " at " + lastRecord.time()
+      lines.add("  last deploy: " + lastRecord.kind().text() + " " + lastRecord.result().text() + " at " + lastRecord.time()
           + " from commit " + lastRecord.sourceCommit() + " (record " + lastRecord.id() + ")"
-          + (lastRecord.forced() ? " FORCED: " + lastRecord.forceReason() : ""));
+          + (lastRecord.forced() != null ? " FORCED by " + lastRecord.forced().by() + ": " + lastRecord.forced().reason()
+              : ""));
       lines.add("  last smoke test: " + (lastRecord.smoke() == null ? "none"
-          : lastRecord.smoke().status() + " at " + lastRecord.smoke().time() + " — " + lastRecord.smoke().summary()));
+          : lastRecord.smoke().status().text() + " at " + lastRecord.smoke().time() + " — " + lastRecord.smoke().summary()
+          + (lastRecord.smoke().hubUrl() == null ? "" : " (" + lastRecord.smoke().hubUrl() + ")")));
     }
     return lines;
   }

@@ -17,14 +17,24 @@ final class HelmDeployer {
 
   private HelmDeployer() {}
 
-  /** @return the new revision */
-  static int upgrade(KubeTarget target, ChartSource chart, List<Path> valuesFiles, String description) {
+  /**
+   * @param chartDigest the chart digest the deploy was decided on: a repository archive that differs is refused
+   *     (null: not checked, for the generated rollback chart)
+   * @return the new revision
+   */
+  static int upgrade(KubeTarget target, ChartSource chart, String chartDigest, List<Path> valuesFiles,
+      String description) {
     EnvironmentSpec env = target.environment();
     // Every kind of chart reaches Helm as a prepared local copy: repository, OCI and dependency archives fetched and
     // verified against their digests, a YAML-only values schema converted — the same chart plan rendered.
     PreparedChart prepared = PreparedChart.of(chart, ChartDependencies.DEFAULT_CACHE);
     Path kubeconfig = null;
     try {
+      if (chartDigest != null && !chartDigest.equals(prepared.contentDigest())) {
+        throw new DataHubException("chart " + chart.describe() + " changed while this goal ran ("
+            + ReleaseBundle.shortHash(chartDigest) + " -> " + ReleaseBundle.shortHash(prepared.contentDigest())
+            + ") — it was republished or edited; run the goal again, and pin <chart><digest>");
+      }
       kubeconfig = target.writeHelmKubeconfig();
       UpgradeCommand upgrade = new Helm(prepared.directory()).upgrade();
       upgrade.install().withName(env.release()).withNamespace(env.namespace()).withKubeConfig(kubeconfig)
@@ -72,7 +82,7 @@ final class HelmDeployer {
       Files.writeString(values, Values.YAML.writeValueAsString(revision.config()));
       ChartSource chart = new ChartSource(ChartSource.Kind.LOCAL, dir.toString(), revision.chartName(),
           revision.chartVersion());
-      return upgrade(target, chart, List.of(values), description);
+      return upgrade(target, chart, null, List.of(values), description);
     } catch (IOException e) {
       throw new DataHubException("cannot write the rollback chart: " + e.getMessage() + " — check java.io.tmpdir");
     } finally {

@@ -3,8 +3,10 @@ package dev.datahub.release;
 import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
-import dev.datahub.promotion.DeploymentRecord;
-import dev.datahub.promotion.DeploymentRecords;
+import dev.datahub.image.Digest;
+import dev.datahub.release.DeploymentRecord.Kind;
+import dev.datahub.release.DeploymentRecord.Result;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +14,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The Helm release of one environment: deploy (lock → values → helm upgrade → rollout watch → record), rollback from
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class HubRelease {
 
-  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final String HELM_VALUES = "helm-values";
 
   private final KubeTarget target;
   private final Redactor redactor;
@@ -31,6 +31,7 @@ public final class HubRelease {
   private final Path workDir;
   private int keepRecords = 10;
   private Duration poll = Duration.ofSeconds(2);
+  private DeploymentRecords records;
 
   /** @param workDir where generated, non-secret files go (target/datahub/release) */
   public HubRelease(KubeTarget target, Redactor redactor, StepLog log, Clock clock, Path workDir) {
@@ -61,9 +62,12 @@ public final class HubRelease {
     return info == null ? null : info.getGitVersion();
   }
 
-  public DeploymentRecords records() {
-    EnvironmentSpec env = target.environment();
-    return new DeploymentRecords(target.client(), env.namespace(), env.name(), keepRecords, clock);
+  public synchronized DeploymentRecords records() {
+    if (records == null) {
+      EnvironmentSpec env = target.environment();
+      records = new DeploymentRecords(target.client(), env.namespace(), env.name(), keepRecords);
+    }
+    return records;
   }
 
   public HelmReleaseStore store() {
@@ -71,15 +75,21 @@ public final class HubRelease {
     return new HelmReleaseStore(target.client(), env.namespace(), env.release());
   }
 
-  /** What to deploy and why; {@code promotedFrom}/{@code forced}/{@code forceReason} only for promote. */
+  /** What to deploy and why; {@code promotedFrom}/{@code forced} only for promote. */
   public record DeployRequest(ChartSource chart, List<Path> commonValues, ImageRef image, String sourceCommit,
-      String kind, String promotedFrom, boolean forced, String forceReason, boolean recover) {}
+      Kind kind, String promotedFrom, DeploymentRecord.Forced forced, boolean recover) {}
 
   /** The bundle this request would deploy, with values composed (and secrets registered with the redactor). */
   public ReleaseBundle bundle(DeployRequest request, ComposedValues values) {
     return new ReleaseBundle(request.image().fullReference(), request.image().digest(), request.chart().name(),
-        request.chart().version(), request.chart().digest(), values.valuesHash(), values.secretValuesHash(),
-        request.sourceCommit());
+        request.chart().version(), request.chart().digest(), values.commonValuesDigest(),
+        values.environmentValuesDigest(), values.imageValuesDigest(), values.secretHmac(records().key()),
+        List.copyOf(new java.util.TreeSet<>(values.secretPaths())), request.sourceCommit());
+  }
+
+  /** HMAC of the values Helm stored for a revision: what a record vouches for, checked against Helm's storage. */
+  public String valuesHmac(StoredRelease release) {
+    return records().key().hmac(HELM_VALUES, Values.canonical(release.config()));
   }
 
   public ComposedValues compose(DeployRequest request) {
@@ -100,9 +110,17 @@ public final class HubRelease {
    * taken: a skipped hub costs two reads of the namespace.
    */
   public DeployResult deployIfChanged(DeployRequest request, boolean force) {
-    EnvironmentSpec env = target.environment();
     ComposedValues values = compose(request);
-    ReleaseBundle bundle = bundle(request, values);
+    return deployIfChanged(request, values, bundle(request, values), force);
+  }
+
+  /**
+   * {@link #deployIfChanged(DeployRequest, boolean)} with the bundle already computed (and judged, by the prod gate):
+   * the deploy uses exactly that bundle — a repository chart republished meanwhile is refused, not deployed.
+   */
+  public DeployResult deployIfChanged(DeployRequest request, ComposedValues values, ReleaseBundle bundle,
+      boolean force) {
+    EnvironmentSpec env = target.environment();
     DeployDecision decision = decide(bundle);
     if (force) {
       decision = decision.forced();
@@ -119,23 +137,25 @@ public final class HubRelease {
   public DeployDecision decide(ReleaseBundle bundle) {
     EnvironmentSpec env = target.environment();
     Optional<DeploymentRecord> lastSucceeded = records().all().stream()
-        .filter(r -> DeploymentRecord.SUCCEEDED.equals(r.result()) && env.release().equals(r.release())).findFirst();
+        .filter(r -> r.succeeded() && env.release().equals(r.release()) && records().verified(r)).findFirst();
     Optional<StoredRelease> live = store().latest();
-    return DeployDecision.decide(bundle, lastSucceeded, live, live.map(this::imageOf).orElse(null));
+    return DeployDecision.decide(bundle, lastSucceeded, live, live.map(this::imageOf).orElse(null),
+        live.map(this::valuesHmac).orElse(null));
   }
 
   private DeploymentRecord deploy(DeployRequest request, ComposedValues values, ReleaseBundle bundle) {
     EnvironmentSpec env = target.environment();
     log.info("Deploying " + bundle.image() + " with chart " + request.chart().describe() + " to " + env.describe());
-    try (DeployLock lock = lock(request.kind())) {
+    try (DeployLock lock = lock(request.kind().text())) {
       handleStuck(request.recover(), request.sourceCommit());
       Optional<StoredRelease> previous = store().lastDeployed();
+      lock.requireHeld();
       int revision;
       try {
-        revision = HelmDeployer.upgrade(target, request.chart(), values.orderedFiles(),
-            request.kind() + " " + bundle.imageDigest() + " by datahub" + commitSuffix(request.sourceCommit()));
+        revision = HelmDeployer.upgrade(target, request.chart(), bundle.chartDigest(), values.orderedFiles(),
+            request.kind().text() + " " + bundle.imageDigest() + " by datahub" + commitSuffix(request.sourceCommit()));
       } catch (DataHubException e) {
-        writeRecord(request, bundle, 0, DeploymentRecord.FAILED, e.getMessage());
+        writeRecord(request, bundle, 0, null, Result.FAILED, e.getMessage());
         throw e;
       }
       log.info("Helm release " + env.release() + " is at revision " + revision + "; waiting for the rollout");
@@ -145,22 +165,42 @@ public final class HubRelease {
         new RolloutWatch(target.client(), env.namespace(), log, poll)
             .await(RolloutWatch.deploymentsIn(deployed.manifest()), env.timeout());
       } catch (DataHubException failure) {
-        String result = DeploymentRecord.FAILED;
+        Result result = Result.FAILED;
         String message = failure.getMessage();
         if (env.atomic() && previous.isPresent()) {
           log.warn("Rollout failed; returning " + env.name() + " to revision " + previous.get().revision());
           int back = HelmDeployer.reapply(target, previous.get(), "rollback to " + previous.get().revision()
               + " after failed rollout of " + revision);
-          result = DeploymentRecord.ROLLED_BACK;
+          result = Result.ROLLED_BACK;
           message = message + " (rolled back to revision " + previous.get().revision() + " as revision " + back + ")";
         }
-        writeRecord(request, bundle, revision, result, message);
+        writeRecord(request, bundle, revision, null, result, message);
         throw new DataHubException(redactor.redact(env.name() + " deploy failed: " + message));
       }
-      DeploymentRecord record = writeRecord(request, bundle, revision, DeploymentRecord.SUCCEEDED, null);
+      lock.requireHeld();
+      DeploymentRecord record = writeRecord(request, bundle, revision, valuesHmac(deployed), Result.SUCCEEDED, null);
       log.info("Deployed revision " + revision + " to " + env.name() + "; record " + record.id());
       return record;
     }
+  }
+
+  /**
+   * Records a smoke verdict in the environment's latest record ({@link DeploymentRecords#recordVerdict}) and, when the
+   * test failed and {@code rollbackOnFailure}, returns the environment to its previous good revision.
+   *
+   * @param failResult on failure also mark the record's result failed (prod after a promotion)
+   * @return the record with the verdict, or the rollback's record when the environment was rolled back
+   */
+  public DeploymentRecord recordSmoke(SmokeVerdict verdict, boolean failResult, boolean rollbackOnFailure,
+      String sourceCommit) {
+    EnvironmentSpec env = target.environment();
+    DeploymentRecord record = records().recordVerdict(verdict.passed(), verdict.observedImageDigest(),
+        verdict.hubUrl(), redactor.redact(verdict.summary()), now(), failResult);
+    if (verdict.passed() || !rollbackOnFailure) {
+      return record;
+    }
+    log.warn("Smoke test failed on " + env.name() + "; rolling back to the previous good revision");
+    return rollback(null, sourceCommit, false);
   }
 
   /** Returns the environment to {@code revision}, or to the previous good revision when null. */
@@ -168,11 +208,11 @@ public final class HubRelease {
     EnvironmentSpec env = target.environment();
     try (DeployLock lock = lock("rollback")) {
       handleStuck(recover, sourceCommit);
-      return rollbackLocked(revision, sourceCommit, "rollback");
+      return rollbackLocked(revision, sourceCommit, Kind.ROLLBACK);
     }
   }
 
-  private DeploymentRecord rollbackLocked(Integer revision, String sourceCommit, String kind) {
+  private DeploymentRecord rollbackLocked(Integer revision, String sourceCommit, Kind kind) {
     EnvironmentSpec env = target.environment();
     List<StoredRelease> history = store().history();
     StoredRelease current = history.stream().filter(StoredRelease::deployed).findFirst().orElseThrow(() ->
@@ -190,15 +230,22 @@ public final class HubRelease {
     }
     log.info("Rolling " + env.name() + " back from revision " + current.revision() + " to revision " + to.revision()
         + " (" + to.chart() + ")");
-    int newRevision = HelmDeployer.reapply(target, to, kind + " to " + to.revision());
+    int newRevision = HelmDeployer.reapply(target, to, kind.text() + " to " + to.revision());
     StoredRelease applied = store().revision(newRevision).orElseThrow();
     new RolloutWatch(target.client(), env.namespace(), log, poll)
         .await(RolloutWatch.deploymentsIn(applied.manifest()), env.timeout());
     String image = imageOf(to);
-    DeploymentRecord record = records().write(new DeploymentRecord(null, env.name(), kind, env.release(), newRevision,
-        image, digestOf(image), to.chartName(), to.chartVersion(), null, Values.hash(redactedConfig(to)), null,
-        sourceCommit, now(), DeploymentRecord.SUCCEEDED, "re-applied revision " + to.revision(), null, null, false,
-        null));
+    // The bundle of the revision returned to, as far as Helm's storage tells; the record that deployed it (if still
+    // kept) gives the rest, so that plan keeps masking its secret paths.
+    Optional<ReleaseBundle> original = records().all().stream()
+        .filter(r -> r.revision() == to.revision() && r.bundle() != null && records().verified(r))
+        .map(DeploymentRecord::bundle).findFirst();
+    ReleaseBundle bundle = original.filter(b -> java.util.Objects.equals(b.imageDigest(), Digest.in(image)))
+        .orElse(new ReleaseBundle(image, Digest.in(image), to.chartName(), to.chartVersion(), null, null, null, null,
+            null, List.of(), sourceCommit));
+    DeploymentRecord record = records().write(new DeploymentRecord(null, 0, env.name(), kind, env.release(),
+        newRevision, bundle, valuesHmac(applied), now(), Result.SUCCEEDED, "re-applied revision " + to.revision(),
+        null, null, null, null));
     log.info("Rolled back: revision " + newRevision + " runs what revision " + to.revision() + " ran; record "
         + record.id());
     return record;
@@ -227,7 +274,7 @@ public final class HubRelease {
         + "; marking it failed");
     store().markFailed(stuck, "interrupted " + stuck.status() + ", marked failed by datahub recovery");
     if (good.isPresent()) {
-      rollbackLocked(good.get().revision(), sourceCommit, "recover");
+      rollbackLocked(good.get().revision(), sourceCommit, Kind.RECOVER);
     }
   }
 
@@ -236,20 +283,34 @@ public final class HubRelease {
     return store().latest().filter(StoredRelease::pending);
   }
 
+  /** {@code user@host} of this run, for the lock and for a forced promotion's record. */
+  public static String operator() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "unknown-host";
+    }
+    return System.getProperty("user.name") + "@" + host;
+  }
+
+  /** The run's clock, as recorded (shown only; records are ordered by the API server's data, never by it). */
+  public String now() {
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock));
+  }
+
   private DeployLock lock(String what) {
     EnvironmentSpec env = target.environment();
     return DeployLock.acquire(target.client(), env.namespace(), what + " " + env.name(),
         DeployLock.DEFAULT_EXPIRY, clock, log);
   }
 
-  private DeploymentRecord writeRecord(DeployRequest request, ReleaseBundle bundle, int revision, String result,
-      String failure) {
+  private DeploymentRecord writeRecord(DeployRequest request, ReleaseBundle bundle, int revision,
+      String liveValuesHmac, Result result, String failure) {
     EnvironmentSpec env = target.environment();
-    return records().write(new DeploymentRecord(null, env.name(), request.kind(), env.release(), revision,
-        bundle.image(), bundle.imageDigest(), bundle.chartName(), bundle.chartVersion(), bundle.chartDigest(),
-        bundle.valuesHash(), bundle.secretValuesHash(), bundle.sourceCommit(), now(), result,
-        failure == null ? null : redactor.redact(failure), null, request.promotedFrom(), request.forced(),
-        request.forceReason()));
+    return records().write(new DeploymentRecord(null, 0, env.name(), request.kind(), env.release(), revision, bundle,
+        liveValuesHmac, now(), result, failure == null ? null : redactor.redact(failure), null,
+        request.promotedFrom(), request.forced(), null));
   }
 
   /** The image a stored revision runs, read from its values at the environment's image path. */
@@ -260,22 +321,6 @@ public final class HubRelease {
       return null;
     }
     return name + ":" + tag;
-  }
-
-  static String digestOf(String reference) {
-    if (reference == null) {
-      return null;
-    }
-    Matcher m = DIGEST.matcher(reference);
-    return m.find() ? m.group() : null;
-  }
-
-  private java.util.Map<String, Object> redactedConfig(StoredRelease release) {
-    return release.config();
-  }
-
-  private String now() {
-    return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock));
   }
 
   private static String commitSuffix(String commit) {

@@ -2,6 +2,7 @@ package dev.datahub.release;
 
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
+import dev.datahub.image.Digest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ public record ImageRef(String repository, String tag, String digest) {
   public static final String DEFAULT_TAG = "pinned";
 
   private static final Pattern REFERENCE =
-      Pattern.compile("^(?<repo>[^@\\s]+?)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?@(?<digest>sha256:[0-9a-f]{64})$");
+      Pattern.compile("^(?<repo>[^@\\s]+?)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?@(?<digest>" + Digest.SYNTAX + ")$");
 
   public static ImageRef parse(String reference) {
     Matcher m = REFERENCE.matcher(reference == null ? "" : reference.trim());

@@ -31,12 +31,14 @@ final class PreparedChart implements AutoCloseable {
   private final Path directory;
   private final String schema;
   private final List<String> fetched;
+  private final String contentDigest;
 
-  private PreparedChart(Path tempRoot, Path directory, String schema, List<String> fetched) {
+  private PreparedChart(Path tempRoot, Path directory, String schema, List<String> fetched, String contentDigest) {
     this.tempRoot = tempRoot;
     this.directory = directory;
     this.schema = schema;
     this.fetched = fetched;
+    this.contentDigest = contentDigest;
   }
 
   /** @param cache where verified dependency and chart archives are kept between builds */
@@ -45,16 +47,26 @@ final class PreparedChart implements AutoCloseable {
     try {
       temp = Files.createTempDirectory("datahub-chart-");
       Path dir = temp.resolve(chart.name());
-      switch (chart.kind()) {
-        case LOCAL -> copyTree(Path.of(chart.location()), dir);
-        case REPOSITORY -> unpack(ChartDependencies.repositoryArchive(chart.location(), chart.name(), chart.version(),
-            cache), dir);
-        case OCI -> unpack(ChartDependencies.ociArchive(chart.location(), chart.version(), cache), dir);
+      String base;
+      if (chart.kind() == ChartSource.Kind.LOCAL) {
+        base = ChartContent.ofLocal(Path.of(chart.location()));
+        copyTree(Path.of(chart.location()), dir);
+      } else {
+        // Downloaded afresh and verified (index or manifest digest, <chart><digest>): the bytes Helm gets are the
+        // bytes the digest names; a chart republished under the same version changes it.
+        byte[] bytes = chart.kind() == ChartSource.Kind.OCI ? OciChartRegistry.download(chart)
+            : ChartRepository.download(chart);
+        base = ChartContent.ofArchive(bytes);
+        Path archive = temp.resolve(chart.name() + ".tgz");
+        Files.write(archive, bytes);
+        unpack(archive, dir);
       }
       List<String> fetched = new ChartDependencies(cache).resolve(dir);
       unpackSubcharts(dir);
       String schema = convertSchemas(dir);
-      return new PreparedChart(temp, dir, schema, fetched);
+      // Dependencies fetched from elsewhere are part of what Helm deploys, so of the digest (each names its archive's).
+      String digest = fetched.isEmpty() ? base : Hashing.sha256(base + "\n" + String.join("\n", fetched));
+      return new PreparedChart(temp, dir, schema, fetched, digest);
     } catch (IOException e) {
       deleteTree(temp);
       throw new DataHubException("cannot prepare chart " + chart.describe() + ": " + e.getMessage()
@@ -72,6 +84,14 @@ final class PreparedChart implements AutoCloseable {
   /** Which schema Helm validates the values against, or null when the chart has none. */
   String schema() {
     return schema;
+  }
+
+  /**
+   * What the promotion gate compares ({@link ChartSource#digest()}): the local chart's files ({@link ChartContent}) or
+   * the verified archive's digest, combined with the digests of the dependencies fetched into {@code charts/}.
+   */
+  String contentDigest() {
+    return contentDigest;
   }
 
   /** Dependencies that were not in {@code charts/}, each {@code name version from where}. */
@@ -184,7 +204,8 @@ final class PreparedChart implements AutoCloseable {
   }
 
   static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
+    // Links followed as Helm's loader follows them (a subchart linked into charts/), as ChartContent hashes them.
+    try (Stream<Path> paths = Files.walk(from, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
         Path rel = from.relativize(p);
         if (rel.getNameCount() > 0 && rel.getName(0).toString().equals(".git")) {

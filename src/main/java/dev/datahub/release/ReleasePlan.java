@@ -17,7 +17,10 @@ import java.util.List;
  * @param comparedWithCluster true when the live release was read
  * @param resourceChanges lines like {@code + Deployment/hub}, {@code ~ ConfigMap/hub}, {@code - Service/old}
  * @param fieldChanges lines like {@code ~ ConfigMap/hub data.image: "a" -> "b"} (Secret fields as {@code ****})
- * @param valueChanges lines like {@code ~ singleuser.image.tag: "1@sha256:a…" -> "1@sha256:b…"}
+ * @param valueChanges lines like {@code ~ singleuser.image.tag: "1@sha256:a…" -> "1@sha256:b…"}; every path that is
+ *     secret in the new values or in the live release (its record keeps the secret paths) shows {@code ****}
+ * @param secretPaths the paths the secret files set (never their values)
+ * @param secretValuesHmac keyed with the namespace's key, so only with a cluster; never a bare hash
  * @param manifest the rendered manifest, secrets masked (written to {@code <env>-manifest.yaml}, not to the JSON)
  */
 public record ReleasePlan(
@@ -35,15 +38,22 @@ public record ReleasePlan(
     List<String> resourceChanges,
     List<String> fieldChanges,
     List<String> valueChanges,
-    String valuesHash,
-    String secretValuesHash,
+    String commonValuesDigest,
+    String environmentValuesDigest,
+    String imageValuesDigest,
+    List<String> secretPaths,
+    String secretValuesHmac,
     @JsonIgnore String manifest) {
 
   public List<String> lines() {
     List<String> out = new ArrayList<>();
     out.add("Plan for " + environment + ": image " + (image == null ? "(none: no pushed image in image.json and no -Ddatahub.image)" : image)
         + ", chart " + chart);
-    out.add("  values hash " + valuesHash + ", secret values hash " + secretValuesHash);
+    out.add("  values: common " + commonValuesDigest + ", " + environment + " " + environmentValuesDigest + ", image "
+        + imageValuesDigest);
+    out.add("  secret values: " + secretPaths.size() + " paths " + secretPaths + ", fingerprint " + (secretValuesHmac == null
+        ? "(needs the namespace's key (-Ddatahub.plan.cluster=true, after a first deploy))"
+        : secretValuesHmac));
     out.add("  rendered offline as helm template does, for Kubernetes " + kubeVersion);
     out.add("  values schema: " + (schema == null ? "none in the chart — values were NOT checked against a schema" : schema));
     out.add("  resources (" + renderedResources.size() + "): " + String.join(", ", renderedResources));

@@ -65,7 +65,9 @@ public final class ReleasePlanner {
     String shownImage = image == null ? null : image.fullReference();
     if (live == null) {
       return new ReleasePlan(env.name(), shownImage, label, kubeLine, schema, null, rendered, hooks, images, notes,
-          false, List.of(), List.of(), List.of(), values.valuesHash(), values.secretValuesHash(), masked);
+          false, List.of(), List.of(), List.of(), values.commonValuesDigest(), values.environmentValuesDigest(),
+          values.imageValuesDigest(), List.copyOf(new TreeSet<>(values.secretPaths())),
+          values.secretValues().isEmpty() ? ComposedValues.NONE : null, masked);
     }
     Optional<StoredRelease> current = live.store().lastDeployed();
     Map<String, RenderedManifest.Resource> deployed = current.map(r -> RenderedManifest.parse(r.manifest()).byKey())
@@ -90,6 +92,10 @@ public final class ReleasePlanner {
         }
       }
     }
+    // Secret in the new values or in what runs: a key removed from the secret files is still masked.
+    Set<String> secretPaths = new TreeSet<>(values.secretPaths());
+    live.records().all().stream().filter(r -> r.bundle() != null)
+        .forEach(r -> secretPaths.addAll(r.bundle().secretPaths()));
     Map<String, Object> beforeValues = Values.flatten(current.map(StoredRelease::config).orElse(Map.of()));
     Map<String, Object> afterValues = Values.flatten(values.valuesWithSecrets());
     Set<String> keys = new TreeSet<>(beforeValues.keySet());
@@ -101,12 +107,14 @@ public final class ReleasePlanner {
       if (Objects.equals(a, b)) {
         continue;
       }
-      boolean secret = values.secretPaths().contains(key);
+      boolean secret = secretPaths.contains(key);
       valueChanges.add(change(key, a, b, secret));
     }
     return new ReleasePlan(env.name(), shownImage, label, kubeLine, schema,
         current.map(StoredRelease::revision).orElse(null), rendered, hooks, images, notes, true, resourceChanges,
-        fieldChanges, valueChanges, values.valuesHash(), values.secretValuesHash(), masked);
+        fieldChanges, valueChanges, values.commonValuesDigest(), values.environmentValuesDigest(),
+        values.imageValuesDigest(), List.copyOf(new TreeSet<>(values.secretPaths())),
+        live.records().existingKey().map(values::secretHmac).orElse(null), masked);
   }
 
   /** {@code ~ Kind/name path: a -> b} per changed leaf; Secret data as {@code ****}. */

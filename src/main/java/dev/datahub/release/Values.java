@@ -76,8 +76,13 @@ public final class Values {
   }
 
   public static String hash(Map<String, Object> values) {
+    return Hashing.sha256(canonical(values));
+  }
+
+  /** Keys sorted at every level: the same values give the same text, whatever the files' order. */
+  public static String canonical(Map<String, Object> values) {
     try {
-      return Hashing.sha256(CANONICAL.writeValueAsString(new TreeMap<>(values)));
+      return CANONICAL.writeValueAsString(new TreeMap<>(values));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

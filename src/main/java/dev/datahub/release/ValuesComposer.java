@@ -27,12 +27,18 @@ public final class ValuesComposer {
 
   /** @param workDir where the generated image values file goes (never holds secrets) */
   public ComposedValues compose(List<Path> commonFiles, EnvironmentSpec env, ImageRef image, Path workDir) {
-    Map<String, Object> plain = new LinkedHashMap<>();
     List<Path> ordered = new ArrayList<>();
-    for (Path file : concat(commonFiles, env.valuesFiles())) {
-      plain = Values.merge(plain, Values.read(file));
+    Map<String, Object> common = new LinkedHashMap<>();
+    for (Path file : commonFiles == null ? List.<Path>of() : commonFiles) {
+      common = Values.merge(common, Values.read(file));
       ordered.add(file);
     }
+    Map<String, Object> own = new LinkedHashMap<>();
+    for (Path file : env.valuesFiles()) {
+      own = Values.merge(own, Values.read(file));
+      ordered.add(file);
+    }
+    Map<String, Object> plain = Values.merge(common, own);
     Map<String, Object> secret = new LinkedHashMap<>();
     for (Path file : env.secretValuesFiles()) {
       secret = Values.merge(secret, Values.read(file));
@@ -43,22 +49,21 @@ public final class ValuesComposer {
     leaves.forEach(redactor::register);
 
     Map<String, Object> withSecrets = Values.merge(plain, secret);
-    // The operator's values only: the image is compared by digest on its own, so an image change is not also reported
-    // as a values change.
-    String valuesHash = Values.hash(plain);
+    String imageValuesDigest = ComposedValues.NONE;
     if (image != null) {
       Map<String, Object> imageBlock = new LinkedHashMap<>();
       imageBlock.put("name", image.repository());
       imageBlock.put("tag", image.tagValue());
       Map<String, Object> imageValues = Values.nested(env.imageValuesPath(), imageBlock);
+      imageValuesDigest = Values.hash(imageValues);
       Path imageFile = writeImageFile(workDir.resolve(env.name() + "-image-values.yaml"), env, image);
       ordered.add(imageFile);
       plain = Values.merge(plain, imageValues);
       withSecrets = Values.merge(withSecrets, imageValues);
     }
     return new ComposedValues(List.copyOf(ordered), plain, withSecrets,
-        Set.copyOf(Values.flatten(secret).keySet()), Set.copyOf(leaves), valuesHash,
-        secret.isEmpty() ? "none" : Values.hash(secret));
+        Set.copyOf(Values.flatten(secret).keySet()), Set.copyOf(leaves), secret, Values.hash(common), Values.hash(own),
+        imageValuesDigest);
   }
 
   /**
@@ -93,11 +98,5 @@ public final class ValuesComposer {
     } catch (IOException e) {
       throw new DataHubException("cannot write " + file + ": " + e.getMessage() + " — check the build directory");
     }
-  }
-
-  private static List<Path> concat(List<Path> a, List<Path> b) {
-    List<Path> all = new ArrayList<>(a == null ? List.of() : a);
-    all.addAll(b);
-    return all;
   }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +57,6 @@ public record SmokeSpec(
   public static final Duration DEFAULT_CLEANUP_TIMEOUT = Duration.ofMinutes(5);
 
   private static final Pattern USER = Pattern.compile("[a-z0-9][a-z0-9._@-]*");
-  static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
   public SmokeSpec {
     environment = environment == null || environment.isBlank() ? "staging" : environment;
@@ -82,7 +80,7 @@ public record SmokeSpec(
     if (expectedImage != null && expectedImage.isBlank()) {
       expectedImage = null;
     }
-    if (expectedImage != null && digestOf(expectedImage) == null) {
+    if (expectedImage != null && dev.datahub.image.Digest.in(expectedImage) == null) {
       throw new DataHubException("smoke-test expectedImage '" + expectedImage
           + "' names no digest — use <repository>@sha256:<64 hex>, or leave it empty to use target/datahub/image.json");
     }
@@ -133,6 +131,12 @@ public record SmokeSpec(
         executionTimeout, totalTimeout, cleanupTimeout, keep, expectedImage, requireImageMatch, allowInsecureHubs);
   }
 
+  public SmokeSpec withHubUrl(URI url) {
+    return new SmokeSpec(environment, url, user, imports, checks, notebooks, userOptions, spawnTimeout,
+        executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, expectedImage, requireImageMatch,
+        allowInsecureHubs);
+  }
+
   public SmokeSpec withExpectedImage(String image, boolean requireMatch) {
     return new SmokeSpec(environment, hubUrl, user, imports, checks, notebooks, userOptions, spawnTimeout,
         executionTimeout, totalTimeout, cleanupTimeout, keepServerOnFailure, image, requireMatch, allowInsecureHubs);
@@ -150,15 +154,6 @@ public record SmokeSpec(
     imports.forEach(m -> all.add(SmokeCheck.importOf(m)));
     all.addAll(checks);
     return all;
-  }
-
-  /** {@code sha256:…} in an image reference, or null. */
-  public static String digestOf(String image) {
-    if (image == null) {
-      return null;
-    }
-    Matcher m = DIGEST.matcher(image);
-    return m.find() ? m.group() : null;
   }
 
   /**

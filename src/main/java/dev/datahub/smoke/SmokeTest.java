@@ -2,6 +2,7 @@ package dev.datahub.smoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datahub.DataHubException;
+import dev.datahub.image.Digest;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.smoke.KernelSession.Execution;
@@ -244,7 +245,7 @@ public final class SmokeTest {
 
   private CheckResult imageCheck(Execution e, String observed) {
     String expected = spec.expectedImage();
-    String want = SmokeSpec.digestOf(expected);
+    String want = Digest.in(expected);
     if (e.outcome() != Outcome.OK) {
       return new CheckResult("image", CheckResult.FAILED, 0, "cannot read JUPYTER_IMAGE_SPEC: " + e.error(),
           shown(e.output()));
@@ -255,12 +256,12 @@ public final class SmokeTest {
       r = spec.requireImageMatch()
           ? new CheckResult("image", CheckResult.FAILED, 0, why + " — set requireImageMatch=false to accept this", null)
           : new CheckResult("image", CheckResult.SKIPPED, 0, why, null);
-    } else if (SmokeSpec.digestOf(observed) == null) {
+    } else if (Digest.in(observed) == null) {
       String why = "the server runs " + observed + " (a tag, no digest), expected " + want;
       r = spec.requireImageMatch()
           ? new CheckResult("image", CheckResult.FAILED, 0, why + " — deploy the image by digest so the server's image can be verified", null)
           : new CheckResult("image", CheckResult.SKIPPED, 0, why, null);
-    } else if (want.equals(SmokeSpec.digestOf(observed))) {
+    } else if (want.equals(Digest.in(observed))) {
       r = new CheckResult("image", CheckResult.PASSED, 0, null, observed);
     } else {
       r = new CheckResult("image", CheckResult.FAILED, 0, "the server runs " + observed + ", expected " + expected

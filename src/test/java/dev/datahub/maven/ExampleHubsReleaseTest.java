@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.fixtures.MockCluster;
 import dev.datahub.image.BuiltImage;
-import dev.datahub.promotion.DeploymentRecord;
-import dev.datahub.promotion.DeploymentRecords;
+import dev.datahub.release.DeploymentRecord;
+import dev.datahub.release.DeploymentRecords;
 import dev.datahub.release.HelmReleaseStore;
 import dev.datahub.release.StoredRelease;
 import dev.datahub.release.Values;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -63,11 +62,11 @@ class ExampleHubsReleaseTest {
 
       configure(new DeployStagingMojo(), hub, dir).execute();
       DeploymentRecord staging = records(hub, "staging").latest().orElseThrow();
-      assertEquals("succeeded", staging.result(), hub);
+      assertEquals(DeploymentRecord.Result.SUCCEEDED, staging.result(), hub);
       assertEquals(digest, staging.imageDigest(), hub);
 
       // what smoke-test writes after a passed run; then the gate opens
-      records(hub, "staging").recordSmokeResult(true, digest, "all checks passed");
+      records(hub, "staging").recordVerdict(true, digest, null, "all checks passed", "t", false);
       configure(new PromoteMojo(), hub, dir).execute();
       DeploymentRecord prod = records(hub, "prod").latest().orElseThrow();
       assertEquals(digest, prod.imageDigest(), hub);
@@ -116,7 +115,7 @@ class ExampleHubsReleaseTest {
   }
 
   private DeploymentRecords records(String hub, String environment) {
-    return new DeploymentRecords(cluster.client(), hub + "-" + environment, environment, 10, Clock.systemUTC());
+    return new DeploymentRecords(cluster.client(), hub + "-" + environment, environment, 10);
   }
 
   private StoredRelease release(String hub, String environment) {

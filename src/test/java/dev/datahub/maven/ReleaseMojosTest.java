@@ -8,12 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.datahub.fixtures.MockCluster;
 import dev.datahub.fixtures.ReleaseFixture;
 import dev.datahub.image.BuiltImage;
-import dev.datahub.promotion.DeploymentRecord;
-import dev.datahub.promotion.DeploymentRecords;
+import dev.datahub.release.DeploymentRecord;
+import dev.datahub.release.DeploymentRecords;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.maven.plugin.MojoFailureException;
@@ -89,10 +88,10 @@ class ReleaseMojosTest {
     assertTrue(refused.getMessage().contains("no smoke test result"), refused.getMessage());
 
     // What the smoke-test goal does after it ran.
-    new DeploymentRecords(fx.cluster.client(), "staging", "staging", 3, Clock.systemUTC())
-        .recordSmokeResult(true, "sha256:" + "a".repeat(64), "all checks passed");
+    new DeploymentRecords(fx.cluster.client(), "staging", "staging", 3)
+        .recordVerdict(true, "sha256:" + "a".repeat(64), null, "all checks passed", "t", false);
     configure(new PromoteMojo()).execute();
-    DeploymentRecord prod = new DeploymentRecords(fx.cluster.client(), "prod", "prod", 3, Clock.systemUTC()).latest()
+    DeploymentRecord prod = new DeploymentRecords(fx.cluster.client(), "prod", "prod", 3).latest()
         .orElseThrow();
     assertEquals("sha256:" + "a".repeat(64), prod.imageDigest());
     assertEquals("0123abcd", prod.sourceCommit());

@@ -9,11 +9,10 @@ import dev.datahub.fixtures.LocalJupyterHub;
 import dev.datahub.fixtures.MockCluster;
 import dev.datahub.fixtures.ReleaseFixture;
 import dev.datahub.image.BuiltImage;
-import dev.datahub.promotion.DeploymentRecord;
-import dev.datahub.promotion.DeploymentRecords;
+import dev.datahub.release.DeploymentRecord;
+import dev.datahub.release.DeploymentRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -99,7 +98,7 @@ class StagingToProdTest {
   }
 
   private DeploymentRecord latest(String environment) {
-    return new DeploymentRecords(fx.cluster.client(), environment, environment, 5, Clock.systemUTC()).latest().orElseThrow();
+    return new DeploymentRecords(fx.cluster.client(), environment, environment, 5).latest().orElseThrow();
   }
 
   @Test
@@ -110,7 +109,7 @@ class StagingToProdTest {
     smoke.execute();
 
     DeploymentRecord staging = latest("staging");
-    assertEquals("passed", staging.smoke().status());
+    assertEquals(DeploymentRecord.SmokeStatus.PASSED, staging.smoke().status());
     assertEquals("sha256:" + "a".repeat(64), staging.smoke().imageDigest(), "the digest the server really ran");
 
     configure(new PromoteMojo(), "json").execute();
@@ -138,18 +137,18 @@ class StagingToProdTest {
     MojoFailureException failed = assertThrows(MojoFailureException.class, smoke::execute);
     assertTrue(failed.getMessage().contains("No module named 'no_such_module_datahub'"), failed.getMessage());
 
-    List<DeploymentRecord> records = new DeploymentRecords(fx.cluster.client(), "staging", "staging", 5, Clock.systemUTC())
+    List<DeploymentRecord> records = new DeploymentRecords(fx.cluster.client(), "staging", "staging", 5)
         .all();
-    assertTrue(records.stream().anyMatch(r -> r.smoke() != null && "failed".equals(r.smoke().status())),
+    assertTrue(records.stream().anyMatch(r -> r.smoke() != null && r.smoke().status() == DeploymentRecord.SmokeStatus.FAILED),
         "the failed verdict is recorded");
     DeploymentRecord rolledBack = latest("staging");
-    assertEquals("rollback", rolledBack.kind());
+    assertEquals(DeploymentRecord.Kind.ROLLBACK, rolledBack.kind());
     assertEquals("sha256:" + "a".repeat(64), rolledBack.imageDigest(), "staging is back on the image that worked");
     assertTrue(rolledBack.revision() > firstRevision);
 
     MojoFailureException refused = assertThrows(MojoFailureException.class, () -> configure(new PromoteMojo()).execute());
     assertTrue(refused.getMessage().contains("smoke"), refused.getMessage());
-    assertTrue(new DeploymentRecords(fx.cluster.client(), "prod", "prod", 5, Clock.systemUTC()).latest().isEmpty(),
+    assertTrue(new DeploymentRecords(fx.cluster.client(), "prod", "prod", 5).latest().isEmpty(),
         "prod never got anything");
     assertEquals(List.of(), hub.userNames());
     assertNoToken();
@@ -183,6 +182,29 @@ class StagingToProdTest {
     }
     String json = Files.readString(tmp.resolve("target/datahub/smoke-test/result.json"));
     assertTrue(json.contains("****"), json);
+    assertNoToken();
+  }
+
+  /**
+   * Why 4: with a smoke-level hubUrl (as docs/smoke-test.md shows, for staging) promote logged "Smoke-testing prod at
+   * <prod>" and then tested the smoke-level URL. Here that URL is dead: only prod's own hub can pass.
+   */
+  @Test
+  void promoteTestsProdsOwnHubWhateverTheSmokeTestHubUrlSays() throws Exception {
+    configure(new DeployStagingMojo()).execute();
+    SmokeTestMojo smoke = configure(new SmokeTestMojo(), "json");
+    smoke.environment = "staging";
+    smoke.execute();
+
+    PromoteMojo promote = configure(new PromoteMojo(), "json");
+    promote.smokeTest.hubUrl = "http://127.0.0.1:9/";
+    promote.smokeTest.expectedImage = "registry.example.org/datahub/user@sha256:" + "9".repeat(64);
+    promote.execute();
+    DeploymentRecord prod = latest("prod");
+    assertTrue(prod.smoke().passed(), prod.toString());
+    assertEquals(hub.url().toString(), prod.smoke().hubUrl(), "the record names the hub that was tested");
+    assertEquals("sha256:" + "a".repeat(64), prod.smoke().imageDigest());
+    assertEquals(List.of(), hub.userNames());
     assertNoToken();
   }
 

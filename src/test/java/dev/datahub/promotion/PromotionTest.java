@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.DataHubException;
 import dev.datahub.fixtures.ReleaseFixture;
+import dev.datahub.image.Digest;
 import dev.datahub.release.ChartSource;
+import dev.datahub.release.DeploymentRecord;
 import dev.datahub.release.EnvironmentStatus;
 import dev.datahub.release.HubRelease;
+import dev.datahub.release.SmokeVerdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +32,10 @@ class PromotionTest {
   HubRelease staging;
   HubRelease prod;
   final List<String> smokeCalls = new ArrayList<>();
-  final SmokeRunner passingSmoke = (env, url, image) -> smokeCalls.add(env + " " + url + " " + image);
+  final SmokeRunner passingSmoke = (env, url, image) -> {
+    smokeCalls.add(env + " " + url + " " + image);
+    return new SmokeVerdict(true, Digest.in(image), url, "passed");
+  };
 
   @BeforeEach
   void start() {
@@ -55,15 +61,16 @@ class PromotionTest {
   @Test
   void promotesTheTestedDigestRecordsTheOriginAndSmokeTestsProd() {
     DeploymentRecord tested = staging.deploy(fx.request(ReleaseFixture.image('a')));
-    staging.records().recordSmokeResult(true, A, "5 checks passed");
+    fx.smoke(staging, true, A, "5 checks passed");
 
     DeploymentRecord onProd = promote(false, null);
     assertEquals("prod", onProd.environment());
-    assertEquals("promote", onProd.kind());
+    assertEquals(DeploymentRecord.Kind.PROMOTE, onProd.kind());
     assertEquals(A, onProd.imageDigest());
     assertEquals(tested.id(), onProd.promotedFrom());
-    assertFalse(onProd.forced());
-    assertEquals("passed", onProd.smoke().status());
+    assertNull(onProd.forced());
+    assertEquals(DeploymentRecord.SmokeStatus.PASSED, onProd.smoke().status());
+    assertEquals("http://prod.hub.example.org", onProd.smoke().hubUrl(), "the hub that was tested is recorded");
     assertEquals(List.of("prod http://prod.hub.example.org registry.example.org/datahub/user@" + A), smokeCalls);
     assertEquals("registry.example.org/datahub/user:1@" + A,
         fx.cluster.client().configMaps().inNamespace("prod").withName("hub").get().getData().get("singleuser.image"));
@@ -79,7 +86,7 @@ class PromotionTest {
   @Test
   void promotingAgainWithNothingNewLeavesProdAlone() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
-    staging.records().recordSmokeResult(true, A, "5 checks passed");
+    fx.smoke(staging, true, A, "5 checks passed");
     DeploymentRecord first = promote(false, null);
 
     DeploymentRecord again = promote(false, null);
@@ -99,7 +106,7 @@ class PromotionTest {
   void refusesWithoutOrWithFailedSmokeResult() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
     assertTrue(refusal().contains("has no smoke test result"));
-    staging.records().recordSmokeResult(false, A, "spawn failed: image pull");
+    fx.smoke(staging, false, A, "spawn failed: image pull");
     assertTrue(refusal().contains("smoke test failed: spawn failed"));
     assertTrue(prod.store().history().isEmpty());
   }
@@ -107,17 +114,17 @@ class PromotionTest {
   @Test
   void refusesWhenTheSmokeTestSawAnotherDigest() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
-    staging.records().recordSmokeResult(true, B, "passed");
+    fx.smoke(staging, true, B, "passed");
     assertTrue(refusal().contains("smoke test saw image " + B));
   }
 
   @Test
   void refusesWhenStagingWasChangedOutsideThePlugin() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
-    staging.records().recordSmokeResult(true, A, "passed");
+    fx.smoke(staging, true, A, "passed");
     // Someone ran helm upgrade by hand: the live revision is no longer the tested one.
     staging.deploy(fx.request(ReleaseFixture.image('b')));
-    staging.records().recordSmokeResult(true, B, "passed");
+    fx.smoke(staging, true, B, "passed");
     DeploymentRecord tested = staging.records().latest().orElseThrow();
     fx.cluster.client().configMaps().inNamespace("staging").withName(tested.id()).delete();
     // The latest record is now the one for revision 1 (image a), but revision 2 runs.
@@ -128,7 +135,7 @@ class PromotionTest {
   @Test
   void refusesAnotherChart() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
-    staging.records().recordSmokeResult(true, A, "passed");
+    fx.smoke(staging, true, A, "passed");
     Path copy = tmp.resolve("chart-copy");
     copyChart(copy, "0.3.1");
     String message = assertThrows(DataHubException.class, () -> new Promotion(staging, prod, passingSmoke, fx.log)
@@ -139,14 +146,15 @@ class PromotionTest {
   @Test
   void forcedPromotionNeedsAReasonAndRecordsIt() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
-    staging.records().recordSmokeResult(false, A, "hub timed out");
+    fx.smoke(staging, false, A, "hub timed out");
     String noReason = assertThrows(DataHubException.class, () -> promote(true, " ")).getMessage();
     assertTrue(noReason.contains("needs a reason"), noReason);
 
     DeploymentRecord forced = promote(true, "hotfix INC-42, smoke env broken");
-    assertTrue(forced.forced());
-    assertEquals("hotfix INC-42, smoke env broken", forced.forceReason());
-    assertEquals(forced, prod.records().latest().orElseThrow().withSmoke(forced.smoke()));
+    assertEquals("hotfix INC-42, smoke env broken", forced.forced().reason());
+    assertEquals(HubRelease.operator(), forced.forced().by());
+    assertTrue(forced.forced().overrode().get(0).contains("smoke test failed: hub timed out"), forced.toString());
+    assertEquals(forced.id(), prod.records().latest().orElseThrow().id());
     assertTrue(fx.log.text().contains("FORCED promotion (hotfix INC-42"));
     assertFalse(fx.log.text().contains(ReleaseFixture.SECRET_TOKEN));
   }
@@ -155,8 +163,9 @@ class PromotionTest {
   void failedSmokeTestRollsStagingBackWhenAsked() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
     staging.deploy(fx.request(ReleaseFixture.image('b')));
-    DeploymentRecord back = Promotion.recordSmoke(staging, false, B, "kernel did not start", true, "x", fx.log);
-    assertEquals("rollback", back.kind());
+    DeploymentRecord back = staging.recordSmoke(new SmokeVerdict(false, B, "http://staging.hub.example.org",
+        "kernel did not start"), false, true, "x");
+    assertEquals(DeploymentRecord.Kind.ROLLBACK, back.kind());
     assertEquals(A, back.imageDigest());
     assertNull(back.smoke());
   }

@@ -77,7 +77,7 @@ class DeployIfChangedTest {
 
     HubRelease.DeployResult values = deploy(staging("singleuser:\n  defaultUrl: /lab\n", SECRET), 'b', false);
     assertEquals(1, values.decision().changes().size(), values.decision().changes().toString());
-    assertTrue(values.decision().changes().get(0).startsWith("values ("), values.decision().changes().toString());
+    assertTrue(values.decision().changes().get(0).startsWith("environment values ("), values.decision().changes().toString());
 
     String otherSecret = "proxy:\n  secretToken: \"an0ther-s3cret-token-99\"\n";
     HubRelease.DeployResult secret = deploy(staging("singleuser:\n  defaultUrl: /lab\n", otherSecret), 'b', false);
@@ -132,7 +132,7 @@ class DeployIfChangedTest {
     }
     EnvironmentSpec env = staging(VALUES, SECRET);
     HubRelease.DeployRequest request = new HubRelease.DeployRequest(ChartSource.local(chart), List.of(),
-        ReleaseFixture.image('a'), "abc123", "deploy", null, false, null, false);
+        ReleaseFixture.image('a'), "abc123", DeploymentRecord.Kind.DEPLOY, null, null, false);
     assertTrue(fx.release(env).deployIfChanged(request, false).deployed());
     assertFalse(fx.release(env).deployIfChanged(request, false).deployed());
     Files.writeString(chart.resolve("templates/NOTES.txt"), "changed notes\n");

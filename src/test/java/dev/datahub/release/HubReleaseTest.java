@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.DataHubException;
 import dev.datahub.fixtures.ReleaseFixture;
-import dev.datahub.promotion.DeploymentRecord;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +35,7 @@ class HubReleaseTest {
     HubRelease staging = fx.release(fx.staging());
 
     DeploymentRecord first = staging.deploy(fx.request(ReleaseFixture.image('a')));
-    assertEquals(DeploymentRecord.SUCCEEDED, first.result());
+    assertEquals(DeploymentRecord.Result.SUCCEEDED, first.result());
     assertEquals(1, first.revision());
     assertEquals("sha256:" + "a".repeat(64), first.imageDigest());
     assertEquals("minihub", first.chartName());
@@ -52,7 +51,7 @@ class HubReleaseTest {
 
     DeploymentRecord second = staging.deploy(fx.request(ReleaseFixture.image('b')));
     assertEquals(2, second.revision());
-    assertEquals(DeploymentRecord.SUCCEEDED, second.result());
+    assertEquals(DeploymentRecord.Result.SUCCEEDED, second.result());
     assertEquals(2, staging.records().all().size());
     assertEquals(second.id(), staging.records().latest().orElseThrow().id());
     assertEquals("superseded", staging.store().revision(1).orElseThrow().status());
@@ -88,7 +87,7 @@ class HubReleaseTest {
     assertTrue(seconds < 15, "failed fast, not after the 20 s timeout: " + seconds + " s");
 
     DeploymentRecord failed = staging.records().latest().orElseThrow();
-    assertEquals(DeploymentRecord.ROLLED_BACK, failed.result());
+    assertEquals(DeploymentRecord.Result.ROLLED_BACK, failed.result());
     assertEquals("sha256:" + "b".repeat(64), failed.imageDigest());
     StoredRelease live = staging.store().latest().orElseThrow();
     assertEquals(3, live.revision());
@@ -109,12 +108,12 @@ class HubReleaseTest {
     assertTrue(e.getMessage().contains("-Ddatahub.recover=true"), e.getMessage());
 
     HubRelease.DeployRequest recover = new HubRelease.DeployRequest(ChartSource.local(ReleaseFixture.CHART),
-        java.util.List.of(), ReleaseFixture.image('b'), "abc123", "deploy", null, false, null, true);
+        java.util.List.of(), ReleaseFixture.image('b'), "abc123", DeploymentRecord.Kind.DEPLOY, null, null, true);
     DeploymentRecord record = staging.deploy(recover);
-    assertEquals(DeploymentRecord.SUCCEEDED, record.result());
+    assertEquals(DeploymentRecord.Result.SUCCEEDED, record.result());
     assertEquals("failed", staging.store().revision(2).orElseThrow().status());
     assertEquals(4, record.revision(), "3 re-applied revision 1, 4 is the new deploy");
-    assertEquals("recover", staging.records().all().get(1).kind());
+    assertEquals(DeploymentRecord.Kind.RECOVER, staging.records().all().get(1).kind());
   }
 
   @Test
@@ -126,7 +125,7 @@ class HubReleaseTest {
 
     DeploymentRecord back = staging.rollback(null, "abc123", false);
     assertEquals(4, back.revision());
-    assertEquals("rollback", back.kind());
+    assertEquals(DeploymentRecord.Kind.ROLLBACK, back.kind());
     assertEquals("sha256:" + "b".repeat(64), back.imageDigest());
     assertEquals("registry.example.org/datahub/user:1@sha256:" + "b".repeat(64),
         fx.cluster.client().configMaps().inNamespace("staging").withName("hub").get().getData().get("singleuser.image"));

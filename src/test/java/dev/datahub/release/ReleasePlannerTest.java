@@ -82,4 +82,32 @@ class ReleasePlannerTest {
     assertFalse(text.contains(NEW_TOKEN));
     assertFalse(plan.manifest().contains(NEW_TOKEN));
   }
+
+  /** Why 10: a key removed from the secret files was printed in clear from the live release. */
+  @Test
+  void aSecretRemovedFromTheSecretFilesIsStillMaskedWhereTheLiveReleaseHasIt() throws Exception {
+    String removed = "db-passw0rd-removed-5e1";
+    try (ReleaseFixture fx = new ReleaseFixture(tmp)) {
+      EnvironmentSpec env = fx.staging();
+      Path withDb = fx.file("with-db.yaml", "proxy:\n  secretToken: \"" + ReleaseFixture.SECRET_TOKEN + "\"\n"
+          + "hub:\n  db:\n    password: \"" + removed + "\"\n");
+      EnvironmentSpec before = new EnvironmentSpec("staging", env.kubeconfig(), env.kubeContext(), env.namespace(),
+          env.release(), env.valuesFiles(), List.of(withDb), null, env.timeout(), true, true, null);
+      HubRelease staging = fx.release(before);
+      staging.deploy(fx.request(ReleaseFixture.image('a')));
+      assertTrue(staging.records().latest().orElseThrow().bundle().secretPaths().contains("hub.db.password"));
+
+      // The next run (a fresh JVM: nothing registered) no longer lists hub.db.password in the secret files.
+      Redactor redactor = new Redactor();
+      ComposedValues values = new ValuesComposer(redactor).compose(List.of(), env, ReleaseFixture.image('a'),
+          tmp.resolve("work"));
+      ReleasePlan plan = new ReleasePlanner(redactor).plan(env, ChartSource.local(ReleaseFixture.CHART), values,
+          ReleaseFixture.image('a'), staging);
+      String text = String.join("\n", plan.lines());
+      assertTrue(plan.valueChanges().contains("- hub.db.password: ****"), text);
+      assertFalse(text.contains(removed), text);
+      assertFalse(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(plan).contains(removed));
+      assertTrue(plan.secretValuesHmac().startsWith("hmac-sha256:"), "keyed, never a bare hash: " + text);
+    }
+  }
 }

@@ -9,7 +9,7 @@ import dev.datahub.fixtures.LocalRegistry;
 import dev.datahub.fixtures.MockCluster;
 import dev.datahub.fixtures.ReleaseFixture;
 import dev.datahub.log.Redactor;
-import dev.datahub.promotion.DeploymentRecord;
+import dev.datahub.image.Digest;
 import dev.datahub.promotion.Promotion;
 import java.net.URI;
 import java.nio.file.Files;
@@ -68,8 +68,8 @@ class WrapperAndOciChartsTest {
       HubRelease prod = fx.release(env("prod", MockCluster.PROD_CONTEXT, "jupyterhub.singleuser.image"));
 
       DeploymentRecord deployed = staging.deploy(new HubRelease.DeployRequest(chart, List.of(),
-          ReleaseFixture.image('a'), "abc123", "deploy", null, false, null, false));
-      assertEquals(DeploymentRecord.SUCCEEDED, deployed.result(), String.valueOf(deployed.failure()));
+          ReleaseFixture.image('a'), "abc123", DeploymentRecord.Kind.DEPLOY, null, null, false));
+      assertEquals(DeploymentRecord.Result.SUCCEEDED, deployed.result(), String.valueOf(deployed.failure()));
       assertEquals("registry.example.org/datahub/user:1@sha256:" + "a".repeat(64),
           staging.imageOf(staging.store().lastDeployed().orElseThrow()));
       assertTrue(staging.store().lastDeployed().orElseThrow().manifest().contains("kind: Ingress"));
@@ -84,10 +84,11 @@ class WrapperAndOciChartsTest {
       assertTrue(plan.valueChanges().contains("~ jupyterhub.singleuser.image.tag: \"1@sha256:" + "a".repeat(64)
           + "\" -> \"1@sha256:" + "b".repeat(64) + "\""), text);
 
-      staging.records().recordSmokeResult(true, "sha256:" + "a".repeat(64), "passed");
-      DeploymentRecord onProd = new Promotion(staging, prod, (e, u, i) -> true, fx.redactor.wrap(fx.log))
+      fx.smoke(staging, true, "sha256:" + "a".repeat(64), "passed");
+      DeploymentRecord onProd = new Promotion(staging, prod,
+          (e, u, i) -> new SmokeVerdict(true, Digest.in(i), u, "passed"), fx.redactor.wrap(fx.log))
           .promote(chart, List.of(), "abc123", false, null, false);
-      assertEquals(DeploymentRecord.SUCCEEDED, onProd.result(), String.valueOf(onProd.failure()));
+      assertEquals(DeploymentRecord.Result.SUCCEEDED, onProd.result(), String.valueOf(onProd.failure()));
       assertEquals("registry.example.org/datahub/user:1@sha256:" + "a".repeat(64),
           prod.imageOf(prod.store().lastDeployed().orElseThrow()));
     }
@@ -105,8 +106,8 @@ class WrapperAndOciChartsTest {
       HubRelease staging = fx.release(env("staging", MockCluster.STAGING_CONTEXT, "singleuser.image"));
 
       DeploymentRecord deployed = staging.deploy(new HubRelease.DeployRequest(chart, List.of(),
-          ReleaseFixture.image('a'), "abc123", "deploy", null, false, null, false));
-      assertEquals(DeploymentRecord.SUCCEEDED, deployed.result(), String.valueOf(deployed.failure()));
+          ReleaseFixture.image('a'), "abc123", DeploymentRecord.Kind.DEPLOY, null, null, false));
+      assertEquals(DeploymentRecord.Result.SUCCEEDED, deployed.result(), String.valueOf(deployed.failure()));
       assertEquals("jupyterhub", deployed.chartName());
 
       ReleasePlan plan = plan(staging, chart, 'b');

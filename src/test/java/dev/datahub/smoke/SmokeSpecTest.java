@@ -70,7 +70,7 @@ class SmokeSpecTest {
     assertTrue(message(() -> spec.withImports("numpy; import os").snippetChecks()).contains("is not a Python module name"));
     assertTrue(message(() -> spec.withExpectedImage("repo:latest", true)).contains("names no digest"));
     String digest = "sha256:" + "0".repeat(64);
-    assertEquals(digest, SmokeSpec.digestOf(spec.withExpectedImage("repo@" + digest, true).expectedImage()));
+    assertEquals(digest, dev.datahub.image.Digest.in(spec.withExpectedImage("repo@" + digest, true).expectedImage()));
     assertTrue(message(() -> SmokeCheck.of("c", " ", null)).contains("has no <code>"));
   }
 
