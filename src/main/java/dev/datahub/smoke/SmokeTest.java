@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 
 /**
  * Tests a hub the way a person would: log in (a test user), start a server, open a kernel, run
@@ -134,54 +133,7 @@ public final class SmokeTest {
           + " — check the user server's log and the image's Python kernel");
     }
 
-    for (SmokeCheck check : spec.snippetChecks()) {
-      if (broken != null) {
-        run.checks.add(skipped(check.name(), broken));
-        continue;
-      }
-      total.check("running check '" + check.name() + "'");
-      long t = System.nanoTime();
-      Execution e = execute(check.code(), total);
-      CheckResult r = judge(check, e, millisSince(t));
-      report(r);
-      run.checks.add(r);
-      if (e.outcome() == Outcome.TIMEOUT || e.outcome() == Outcome.DIED) {
-        broken = "not run: the kernel was unusable after '" + check.name() + "'";
-      }
-      total.check("running check '" + check.name() + "'");
-    }
-    for (Notebook notebook : spec.notebooks()) {
-      String name = "notebook " + notebook.name();
-      if (broken != null) {
-        run.checks.add(skipped(name, broken));
-        continue;
-      }
-      total.check("running " + name);
-      long t = System.nanoTime();
-      CheckResult r = null;
-      StringBuilder output = new StringBuilder();
-      int cell = 0;
-      long kernelMillis = 0;
-      for (String code : notebook.codeCells()) {
-        cell++;
-        Execution e = execute(code, total);
-        kernelMillis += Math.max(0, e.kernelMillis());
-        output.append(e.output());
-        if (e.outcome() != Outcome.OK) {
-          r = new CheckResult(name, CheckResult.FAILED, millisSince(t), "cell " + cell + ": " + e.error(),
-              clean(output.toString()), kernelMillis);
-          if (e.outcome() != Outcome.ERROR) {
-            broken = "not run: the kernel was unusable after " + name;
-          }
-          break;
-        }
-      }
-      if (r == null) {
-        r = new CheckResult(name, CheckResult.PASSED, millisSince(t), null, clean(output.toString()), kernelMillis);
-      }
-      report(r);
-      run.checks.add(r);
-    }
+    new KernelChecks(spec, log).run(code -> execute(code, total), total, broken, run.checks);
   }
 
   /** Starts the server and waits until it is ready; the hub's own reason is reported on failure. */
@@ -231,13 +183,7 @@ public final class SmokeTest {
 
   /** Runs code bounded by executionTimeout and by what is left of totalTimeout, reporting which one ran out. */
   private Execution execute(String code, Deadline total) throws InterruptedException {
-    boolean boundByTotal = total.remaining().compareTo(spec.executionTimeout()) < 0;
-    Execution e = kernel.execute(code, min(spec.executionTimeout(), total.remaining()));
-    if (e.outcome() == Outcome.TIMEOUT && boundByTotal) {
-      return new Execution(Outcome.TIMEOUT, e.output(), null,
-          "totalTimeout of " + Deadline.seconds(total.budget()) + " exceeded while running this code", -1);
-    }
-    return e;
+    return KernelChecks.execute(kernel, spec, code, total);
   }
 
   private CheckResult imageCheck(Execution e, String observed) {
@@ -270,31 +216,12 @@ public final class SmokeTest {
     return r;
   }
 
-  private static CheckResult judge(SmokeCheck check, Execution e, long millis) {
-    String output = clean(e.output());
-    if (e.outcome() != Outcome.OK) {
-      return new CheckResult(check.name(), CheckResult.FAILED, millis, e.error(), output, e.kernelMillis());
-    }
-    if (check.expect() != null) {
-      Matcher m = check.expect().matcher(e.output());
-      if (!m.find()) {
-        String got = e.output().strip().replaceAll("\\s+", " ");
-        got = got.length() > 120 ? got.substring(0, 117) + "..." : got;
-        return new CheckResult(check.name(), CheckResult.FAILED, millis,
-            "output does not match /" + check.expect().pattern() + "/: got '" + got + "'", output, e.kernelMillis());
-      }
-    }
-    return new CheckResult(check.name(), CheckResult.PASSED, millis, null, output, e.kernelMillis());
-  }
-
   private static CheckResult skipped(String name, String why) {
-    return new CheckResult(name, CheckResult.SKIPPED, 0, why, null);
+    return KernelChecks.skipped(name, why);
   }
 
   private void report(CheckResult r) {
-    String line = String.format("  %-4s %s (%d ms)%s", r.passed() ? "PASS" : r.failed() ? "FAIL" : "SKIP", r.name(),
-        r.millis(), r.error() == null ? "" : " — " + r.error());
-    log.debug(line); // the summary at the end lists every check at info level
+    new KernelChecks(spec, log).report(r);
   }
 
   // ---- cleanup ----
@@ -383,24 +310,8 @@ public final class SmokeTest {
           c.kernelMillis()));
     }
     // Checks that never ran (the flow stopped early) are listed as skipped, so reports show the whole plan.
-    List<String> planned = new ArrayList<>();
-    if (spec.expectedImage() != null) {
-      planned.add("image");
-    }
-    spec.snippetChecks().forEach(c -> planned.add(c.name()));
-    spec.notebooks().forEach(n -> planned.add("notebook " + n.name()));
-    for (String name : planned) {
-      if (checks.stream().noneMatch(c -> c.name().equals(name))) {
-        checks.add(skipped(name, "not run: the smoke test stopped before it (see the failure)"));
-      }
-    }
-    String failure = run.failure;
-    List<CheckResult> failedChecks = checks.stream().filter(CheckResult::failed).toList();
-    if (failure == null && !failedChecks.isEmpty()) {
-      CheckResult first = failedChecks.get(0);
-      failure = "check '" + first.name() + "' failed: " + first.error()
-          + (failedChecks.size() > 1 ? " (and " + (failedChecks.size() - 1) + " more failed)" : "");
-    }
+    checks.addAll(KernelChecks.notRun(spec, checks, "not run: the smoke test stopped before it (see the failure)"));
+    String failure = KernelChecks.failure(run.failure, checks);
     if (failure == null && run.cleanup != null && run.cleanup.startsWith("failed")) {
       failure = "cleanup " + run.cleanup;
     }
@@ -408,10 +319,6 @@ public final class SmokeTest {
     return new SmokeResult(spec.environment(), spec.hubUrl().toString(), run.hubVersion, spec.user(), status,
         spec.expectedImage(), redactor.redact(run.observedImage), startedAt.toString(), duration.toMillis(),
         run.spawnMillis, run.kernelStartMillis, checks, redactor.redact(failure), redactor.redact(run.cleanup));
-  }
-
-  private static String clean(String output) {
-    return output == null || output.isEmpty() ? null : output;
   }
 
   private static long millisSince(long t0) {
