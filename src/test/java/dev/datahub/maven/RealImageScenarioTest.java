@@ -66,7 +66,7 @@ class RealImageScenarioTest {
     registry = LocalRegistry.start();
     base = DebianBase.pushTo(registry);
     hub = LocalJupyterHub.startWithPodman(podman);
-    cache = Files.createTempDirectory("datahub-realimage-cache-");
+    cache = RealImage.sharedCache();
   }
 
   @AfterAll
@@ -79,9 +79,6 @@ class RealImageScenarioTest {
     } finally {
       podman.close();
       registry.close();
-      try (var walk = Files.walk(cache)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
@@ -116,6 +113,7 @@ class RealImageScenarioTest {
         "p.write_text('written by ' + str(os.getuid()))\\n",
         "print(p.read_text(), os.environ['HOME'])"));
     SmokeTestMojo smoke = configure(new SmokeTestMojo());
+    smoke.environment = "staging";
     smoke.smokeTest.imports = List.of("pip");
     smoke.smokeTest.checks = List.of(
         new SmokeTestConfiguration.CheckConfig("locked version",
@@ -152,6 +150,7 @@ class RealImageScenarioTest {
     hub.deploy(without.reference());
 
     SmokeTestMojo smoke = configure(new SmokeTestMojo());
+    smoke.environment = "staging";
     smoke.smokeTest.imports = List.of("greet_util", "pip");
     smoke.rollbackOnSmokeFailure = true;
     MojoFailureException failed = assertThrows(MojoFailureException.class, smoke::execute);

@@ -47,7 +47,7 @@ class ImageTestTest {
   static void start() throws Exception {
     podman = Podman.start();
     registry = LocalRegistry.start();
-    cache = Files.createTempDirectory("datahub-imagetest-cache-");
+    cache = RealImage.sharedCache();
     images = new RealImage(DebianBase.pushTo(registry), registry, cache, new CapturingLog());
     List<String> why = new ArrayList<>();
     engine = ContainerEngine.find("podman", podman.environment(), System.getenv("PATH"), why)
@@ -61,9 +61,6 @@ class ImageTestTest {
     } finally {
       podman.close();
       registry.close();
-      try (var walk = Files.walk(cache)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
