@@ -14,9 +14,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -92,16 +94,27 @@ public final class BaseImageLayers {
     return manifest.layers().size();
   }
 
-  /** Mode and owner of a directory in the base image. */
+  /** Mode (with setgid/sticky bits) and owner ({@code uid:gid}) of a directory in the base image. */
   public record Directory(int mode, String owner) {}
 
-  /** What {@link #scan} found: file texts and directory attributes, as the container sees them. */
-  public record Contents(Map<String, String> files, Map<String, Directory> directories) {
+  /**
+   * What {@link #scan} found, as the container sees it: kept file contents, directory attributes,
+   * and other entries that were asked for by name (path → symlink target; {@code ""} for a file).
+   */
+  public record Contents(Map<String, String> files, Map<String, Directory> directories, Map<String, String> entries) {
     public Contents {
-      files = new TreeMap<>(files);
-      directories = new TreeMap<>(directories);
+      files = new TreeMap<>(files == null ? Map.of() : files);
+      directories = new TreeMap<>(directories == null ? Map.of() : directories);
+      entries = new TreeMap<>(entries == null ? Map.of() : entries);
+    }
+
+    public Contents(Map<String, String> files, Map<String, Directory> directories) {
+      this(files, directories, Map.of());
     }
   }
+
+  /** Pass as the directory filter of {@link #scan} to keep every directory (then {@link #directories} reuses it). */
+  public static final Predicate<String> ALL_DIRECTORIES = p -> true;
 
   /**
    * Reads the text of every regular file whose absolute path passes {@code files}, and mode and
@@ -109,9 +122,17 @@ public final class BaseImageLayers {
    * for the cache (same key, same filters).
    */
   public Contents scan(String cacheKey, Predicate<String> files, Predicate<String> directories) {
-    Path cached = cacheDirectory == null ? null
-        : cacheDirectory.resolve("base-files").resolve(manifestDigest.replace(':', '-') + "-" + sha256(
-            cacheKey.getBytes(StandardCharsets.UTF_8)).substring(7, 23) + ".json");
+    return scan(cacheKey, files, directories, p -> false, (p, bytes) -> new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Like {@link #scan(String, Predicate, Predicate)}, and also records every file or symlink whose
+   * path passes {@code entries}; {@code keep} turns a wanted file's bytes into what is kept of it
+   * (e.g. a version string out of a binary). {@code cacheKey} must name all filters.
+   */
+  public Contents scan(String cacheKey, Predicate<String> files, Predicate<String> directories, Predicate<String> entries,
+      BiFunction<String, byte[], String> keep) {
+    Path cached = cacheFile(cacheKey);
     if (cached != null && Files.isRegularFile(cached)) {
       try {
         return JSON.readValue(cached.toFile(), Contents.class);
@@ -121,18 +142,17 @@ public final class BaseImageLayers {
     }
     Map<String, String> texts = new TreeMap<>();
     Map<String, Directory> dirs = new TreeMap<>();
+    Map<String, String> names = new TreeMap<>();
     try {
       for (ManifestLayers.Blob layer : manifest.layers()) {
         try (InputStream blob = registry.blob(repository, layer.digest())) {
-          apply(blob, layer.mediaType(), files, directories, texts, dirs);
+          apply(blob, layer.mediaType(), files, directories, entries, keep, texts, dirs, names);
         }
       }
-      Contents contents = new Contents(texts, dirs);
-      if (cached != null) {
-        Files.createDirectories(cached.getParent());
-        Path temp = Files.createTempFile(cached.getParent(), "base", ".tmp");
-        JSON.writeValue(temp.toFile(), contents);
-        Files.move(temp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Contents contents = new Contents(texts, dirs, names);
+      write(cached, contents);
+      if (directories == ALL_DIRECTORIES) {
+        write(cacheFile(DIRECTORIES_KEY), new Contents(Map.of(), dirs));
       }
       return contents;
     } catch (IOException e) {
@@ -141,8 +161,41 @@ public final class BaseImageLayers {
     }
   }
 
+  private static final String DIRECTORIES_KEY = "all-directories";
+
+  /**
+   * Every directory of the base image with its mode and owner. Cached per base digest, and shared
+   * with any earlier {@link #scan} that asked for {@link #ALL_DIRECTORIES}, so the base is streamed once.
+   */
+  public Map<String, Directory> directories() {
+    return scan(DIRECTORIES_KEY, p -> false, ALL_DIRECTORIES).directories();
+  }
+
+  private Path cacheFile(String cacheKey) {
+    return cacheDirectory == null ? null
+        : cacheDirectory.resolve("base-files").resolve(manifestDigest.replace(':', '-') + "-" + sha256(
+            cacheKey.getBytes(StandardCharsets.UTF_8)).substring(7, 23) + ".json");
+  }
+
+  private static void write(Path cached, Contents contents) throws IOException {
+    if (cached == null) {
+      return;
+    }
+    Files.createDirectories(cached.getParent());
+    Path temp = Files.createTempFile(cached.getParent(), "base", ".tmp");
+    JSON.writeValue(temp.toFile(), contents);
+    try {
+      // parallel builds of one base write the same entry: a rename replaces it atomically (a plain
+      // REPLACE_EXISTING move deletes first and races)
+      Files.move(temp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(temp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   private static void apply(InputStream blob, String mediaType, Predicate<String> wantedFiles,
-      Predicate<String> wantedDirs, Map<String, String> files, Map<String, Directory> dirs) throws IOException {
+      Predicate<String> wantedDirs, Predicate<String> wantedEntries, BiFunction<String, byte[], String> keep,
+      Map<String, String> files, Map<String, Directory> dirs, Map<String, String> entries) throws IOException {
     if (mediaType.contains("zstd")) {
       throw new DataHubException("base image layer compressed with zstd is not supported — use a gzip-compressed base");
     }
@@ -155,18 +208,32 @@ public final class BaseImageLayers {
         String parent = path.substring(0, path.lastIndexOf('/'));
         if (name.equals(".wh..wh..opq")) {
           String prefix = parent + "/";
-          files.keySet().removeIf(p -> p.startsWith(prefix));
-          dirs.keySet().removeIf(p -> p.startsWith(prefix));
-        } else if (name.startsWith(".wh.")) {
+          for (Map<String, ?> m : List.of(files, dirs, entries)) {
+            m.keySet().removeIf(p -> p.startsWith(prefix));
+          }
+          continue;
+        }
+        if (name.startsWith(".wh.")) {
           String removed = parent + "/" + name.substring(4);
-          files.remove(removed);
-          dirs.remove(removed);
-          files.keySet().removeIf(p -> p.startsWith(removed + "/"));
-          dirs.keySet().removeIf(p -> p.startsWith(removed + "/"));
-        } else if (entry.isFile() && wantedFiles.test(path)) {
-          files.put(path, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+          for (Map<String, ?> m : List.of(files, dirs, entries)) {
+            m.remove(removed);
+            m.keySet().removeIf(p -> p.startsWith(removed + "/"));
+          }
+          continue;
+        }
+        // an entry replaces whatever the layers below had at that path
+        if (!entry.isDirectory()) {
+          dirs.remove(path);
+        }
+        files.remove(path);
+        entries.remove(path);
+        if (entry.isFile() && wantedFiles.test(path)) {
+          files.put(path, keep.apply(path, tar.readAllBytes()));
         } else if (entry.isDirectory() && wantedDirs.test(path)) {
           dirs.put(path, new Directory(entry.getMode() & 07777, entry.getLongUserId() + ":" + entry.getLongGroupId()));
+        }
+        if (!entry.isDirectory() && wantedEntries.test(path)) {
+          entries.put(path, entry.isSymbolicLink() ? entry.getLinkName() : "");
         }
       }
     }

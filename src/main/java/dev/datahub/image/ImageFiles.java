@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +25,51 @@ final class ImageFiles {
 
   private ImageFiles() {}
 
+  /** Mode and owner a directory gets when neither the base image nor a lower layer has it (like Docker's COPY). */
+  static final BaseImageLayers.Directory NEW_DIRECTORY = new BaseImageLayers.Directory(0755, "0:0");
+
+  /** {@link #plan(List, List, Path, Map)} without knowledge of the base image's directories (offline checks). */
   static List<PlannedLayer> plan(List<ContentMapping> mappings, List<ImageLayer> extraLayers, Path projectDirectory) {
+    return plan(mappings, extraLayers, projectDirectory, Map.of());
+  }
+
+  /**
+   * The layers, bottom first. A content layer carries its target directory (the mapping's owner and
+   * directory mode) and every ancestor of it with the attributes the image has below the layer —
+   * the base image's ({@code baseDirectories}, setgid and sticky bits included) or a lower layer's —
+   * so an upper layer never resets e.g. {@code /home/jovyan} to root:root 0755. An ancestor nobody
+   * has gets {@link #NEW_DIRECTORY}.
+   */
+  static List<PlannedLayer> plan(List<ContentMapping> mappings, List<ImageLayer> extraLayers, Path projectDirectory,
+      Map<String, BaseImageLayers.Directory> baseDirectories) {
+    Map<String, BaseImageLayers.Directory> below = new HashMap<>(baseDirectories);
     List<PlannedLayer> layers = new ArrayList<>();
     for (ImageLayer extra : extraLayers) {
-      layers.add(new PlannedLayer(extra.name(), extra.files(), extra.owner()));
+      PlannedLayer layer = new PlannedLayer(extra.name(), extra.files(), extra.owner());
+      layers.add(layer);
+      remember(layer, projectDirectory, below);
     }
     for (ContentMapping mapping : mappings) {
-      layers.add(plan(mapping, projectDirectory));
+      PlannedLayer layer = plan(mapping, projectDirectory, below);
+      layers.add(layer);
+      remember(layer, projectDirectory, below);
     }
     checkConflicts(layers);
     return layers;
   }
 
-  private static PlannedLayer plan(ContentMapping mapping, Path projectDirectory) {
+  /** Directory entries of a layer become what the next layer finds below it. */
+  private static void remember(PlannedLayer layer, Path projectDirectory, Map<String, BaseImageLayers.Directory> below) {
+    for (ImageFile file : layer.files()) {
+      if (Files.isDirectory(file.source(), LinkOption.NOFOLLOW_LINKS)) {
+        below.put(file.pathInImage(), new BaseImageLayers.Directory(file.mode(),
+            file.owner() != null ? file.owner() : layer.owner()));
+      }
+    }
+  }
+
+  private static PlannedLayer plan(ContentMapping mapping, Path projectDirectory,
+      Map<String, BaseImageLayers.Directory> below) {
     String target = mapping.target();
     if (target == null || !target.startsWith("/")) {
       throw new DataHubException("content target '" + target + "' for " + mapping.source()
@@ -70,7 +103,18 @@ final class ImageFiles {
           + " must be numeric uid:gid — e.g. 1000:100 for the docker-stacks user jovyan");
     }
     List<ImageFile> files = new ArrayList<>();
+    List<String> ancestors = new ArrayList<>();
+    for (String dir = parent(cleanTarget); !dir.equals("/"); dir = parent(dir)) {
+      ancestors.add(0, dir);
+    }
+    for (String dir : ancestors) {
+      BaseImageLayers.Directory existing = below.getOrDefault(dir, NEW_DIRECTORY);
+      files.add(new ImageFile(project, dir, existing.mode(), existing.owner()));
+    }
     if (Files.isDirectory(source)) {
+      if (!cleanTarget.equals("/")) {
+        files.add(new ImageFile(source, cleanTarget, directoryMode, owner));
+      }
       try (Stream<Path> walk = Files.walk(source)) {
         List<Path> paths = walk.filter(p -> !p.equals(source))
             .sorted(Comparator.comparing(p -> source.relativize(p).toString().replace('\\', '/')))
@@ -94,6 +138,11 @@ final class ImageFiles {
     return new PlannedLayer(mapping.layerName(), files, owner);
   }
 
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+
   private static int modeOf(Path file, Integer configured) {
     if (configured != null) {
       return configured;
@@ -105,9 +154,9 @@ final class ImageFiles {
     if (mode == null || mode.isBlank()) {
       return null;
     }
-    if (!mode.matches("0?[0-7]{3}")) {
+    if (!mode.matches("0?[0-7]{3}|[0-7]{4}")) {
       throw new DataHubException(what + " '" + mode + "' of content " + mapping.source()
-          + " is not an octal permission — write it like 644 or 755");
+          + " is not an octal permission — write it like 644, 755 or 2775 (setgid)");
     }
     return Integer.parseInt(mode, 8);
   }

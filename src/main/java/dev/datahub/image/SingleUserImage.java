@@ -12,7 +12,6 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
-import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.datahub.DataHubException;
@@ -116,8 +115,11 @@ public final class SingleUserImage {
     Checked checked = validate(spec);
     String baseDigest = checked.base().map(this::resolveBaseDigest).orElse(SCRATCH);
     checked.target().ifPresent(t -> registry(t.getRegistry()));
-    String inputHash = inputHash(spec, checked.layers(), baseDigest);
-    return new Plan(spec, checked.base(), checked.target(), checked.layers(), baseDigest, inputHash,
+    List<PlannedLayer> layers = checked.base().isEmpty() || spec.content().isEmpty() ? checked.layers()
+        : ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory(),
+            baseDirectories(checked.base().get(), baseDigest, spec));
+    String inputHash = inputHash(spec, layers, baseDigest);
+    return new Plan(spec, checked.base(), checked.target(), layers, baseDigest, inputHash,
         "h" + inputHash.substring(0, 16));
   }
 
@@ -157,6 +159,12 @@ public final class SingleUserImage {
       throw new DataHubException("cannot read base image " + base + ": " + e.getMessage()
           + " — check the registry address and your network");
     }
+  }
+
+  /** The base image's directories, so content layers keep the base's owner and mode of their ancestors. */
+  private Map<String, BaseImageLayers.Directory> baseDirectories(ImageReference base, String digest, ImageSpec spec) {
+    String pinned = ImageReference.of(base.getRegistry(), base.getRepository(), null, digest).toString();
+    return BaseImageLayers.open(pinned, spec.allowInsecureRegistries(), credentials, spec.cacheDirectory()).directories();
   }
 
   /** Hash of every input: base digest, layer contents and modes, image config, plugin version. */
@@ -377,7 +385,7 @@ public final class SingleUserImage {
     FileEntriesLayer.Builder builder = FileEntriesLayer.builder().setName(layer.name());
     for (ImageFile file : layer.files()) {
       builder.addEntry(new FileEntry(file.source(), AbsoluteUnixPath.get(file.pathInImage()),
-          FilePermissions.fromOctalString(String.format("%03o", file.mode() & 0777)), FIXED_TIME,
+          JibPermissions.of(file.mode()), FIXED_TIME,
           file.owner() != null ? file.owner() : layer.owner()));
     }
     return builder.build();

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * The {@code <python>} block of the image configuration. Plain fields for Maven to inject; every
- * field is optional except {@code requirements}, and defaults fit the Jupyter docker-stacks images.
+ * field is optional except {@code requirements}. Unset interpreter settings (version, ABI, platforms,
+ * site-packages, scripts directory, executable) are read from the base image by the build; set ones
+ * are checked against it (docs/python-packages.md).
  *
  * <pre>{@code
  * <python>

@@ -14,7 +14,10 @@ import java.util.TreeMap;
  */
 public interface BaseImageFiles {
 
-  /** Distributions ({@code *.dist-info}) in the target site-packages of the base image. */
+  /**
+   * Distributions ({@code *.dist-info} and {@code *.egg-info}) in the base image's site-packages
+   * directories, in {@code sys.path} order (the first of a name is the one Python sees).
+   */
   List<InstalledDistribution> distributions();
 
   /**
@@ -53,32 +56,51 @@ public interface BaseImageFiles {
    * (anything else is ignored). This is what the image step extracts from the base layers.
    */
   static BaseImageFiles fromDistInfoFiles(String sitePackages, int layerCount, Map<String, String> files) {
-    String prefix = sitePackages.endsWith("/") ? sitePackages : sitePackages + "/";
-    Map<String, String[]> byDir = new TreeMap<>();
-    for (Map.Entry<String, String> e : files.entrySet()) {
-      String path = e.getKey();
-      if (!path.startsWith(prefix)) {
-        continue;
-      }
-      String rest = path.substring(prefix.length());
-      String[] parts = rest.split("/");
-      if (parts.length != 2 || !parts[0].endsWith(".dist-info")) {
-        continue;
-      }
-      String[] texts = byDir.computeIfAbsent(prefix + parts[0], k -> new String[2]);
-      if (parts[1].equals("METADATA")) {
-        texts[0] = e.getValue();
-      } else if (parts[1].equals("RECORD")) {
-        texts[1] = e.getValue();
-      }
-    }
+    return fromSitePackages(List.of(sitePackages), layerCount, files);
+  }
+
+  /**
+   * Builds the view from the metadata files of several site-packages directories, in {@code sys.path}
+   * order: {@code files} maps absolute paths to their text and needs {@code <dir>/*.dist-info/METADATA}
+   * and {@code RECORD}, {@code <dir>/*.egg-info/PKG-INFO} and {@code installed-files.txt}, and
+   * single-file {@code <dir>/*.egg-info} (anything else is ignored). A name seen in an earlier
+   * directory hides the same name in a later one, as on {@code sys.path}.
+   */
+  static BaseImageFiles fromSitePackages(List<String> siteDirs, int layerCount, Map<String, String> files) {
     List<InstalledDistribution> out = new ArrayList<>();
-    String sp = prefix.substring(0, prefix.length() - 1);
-    byDir.forEach((dir, texts) -> {
-      if (texts[0] != null) {
-        out.add(InstalledDistribution.fromDistInfo(sp, dir, texts[0], texts[1]));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String siteDir : siteDirs) {
+      String prefix = siteDir.endsWith("/") ? siteDir : siteDir + "/";
+      Map<String, String[]> byDir = new TreeMap<>();
+      for (Map.Entry<String, String> e : files.entrySet()) {
+        String path = e.getKey();
+        if (!path.startsWith(prefix)) {
+          continue;
+        }
+        String[] parts = path.substring(prefix.length()).split("/");
+        if (parts.length == 1 && parts[0].endsWith(".egg-info")) {
+          byDir.computeIfAbsent(prefix + parts[0], k -> new String[2])[0] = e.getValue();
+        } else if (parts.length == 2 && (parts[0].endsWith(".dist-info") || parts[0].endsWith(".egg-info"))) {
+          String[] texts = byDir.computeIfAbsent(prefix + parts[0], k -> new String[2]);
+          switch (parts[1]) {
+            case "METADATA", "PKG-INFO" -> texts[0] = e.getValue();
+            case "RECORD", "installed-files.txt" -> texts[1] = e.getValue();
+            default -> { }
+          }
+        }
       }
-    });
+      String sp = prefix.substring(0, prefix.length() - 1);
+      byDir.forEach((dir, texts) -> {
+        if (texts[0] == null) {
+          return;
+        }
+        InstalledDistribution d = dir.endsWith(".dist-info") ? InstalledDistribution.fromDistInfo(sp, dir, texts[0], texts[1])
+            : InstalledDistribution.fromEggInfo(dir, texts[0], texts[1]);
+        if (seen.add(d.normalizedName())) {
+          out.add(d);
+        }
+      });
+    }
     return of(layerCount, out);
   }
 

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * no new package writes into it) is hidden with one directory whiteout; elsewhere each file is
  * hidden. A whiteout never names a path that any Python layer writes, so layer order cannot make a
  * whiteout delete new content. A base distribution without RECORD cannot be replaced this way and is
- * refused.
+ * refused — unless it lives in a site-packages directory later on {@code sys.path} than the target
+ * (Debian's {@code /usr/lib/python3/dist-packages}): then the new version shadows it, as pip's does.
  */
 final class BaseReplacement {
 
@@ -45,6 +46,11 @@ final class BaseReplacement {
       return pkg;
     }
     InstalledDistribution dist = old.get();
+    if (!dist.sitePackages().equals(spec.sitePackages())) {
+      // installed in a directory that comes later on sys.path (e.g. Debian's /usr/lib/python3/dist-packages):
+      // the new version, ahead of it, is the one Python imports and importlib.metadata reports, as with pip
+      return pkg.withWhiteouts(List.of(), dist.version());
+    }
     if (!dist.hasRecord()) {
       throw new DataHubException("the base image has " + dist.name() + " " + dist.version() + " without a RECORD file ("
           + dist.distInfoPath() + "), so its files cannot be removed cleanly to install " + pkg.version()
@@ -57,10 +63,14 @@ final class BaseReplacement {
         other.files().forEach(f -> addAncestors(f, otherDirs));
       }
     }
-    String sp = spec.sitePackages();
+    String sp = dist.sitePackages();
     TreeSet<String> oldFiles = new TreeSet<>(dist.files());
-    oldFiles.add(dist.distInfoPath() + "/RECORD");
-    oldFiles.add(dist.distInfoPath() + "/METADATA");
+    if (dist.distInfoPath().endsWith(".dist-info")) {
+      oldFiles.add(dist.distInfoPath() + "/RECORD");
+      oldFiles.add(dist.distInfoPath() + "/METADATA");
+    } else {
+      oldFiles.add(dist.distInfoPath()); // an .egg-info directory (or file) goes as a whole
+    }
     TreeSet<String> dirWhiteouts = new TreeSet<>();
     TreeSet<String> fileWhiteouts = new TreeSet<>();
     for (String f : oldFiles) {

@@ -13,8 +13,9 @@ import java.util.TreeSet;
 
 /**
  * No resolver, only a completeness check: every {@code Requires-Dist} of every locked package whose
- * marker holds for the target (extras followed transitively) must be locked or provided by the base
- * image, and a locked version must satisfy the specifiers of the packages that need it.
+ * marker holds for the target (extras followed transitively) must be locked, listed as provided by the
+ * base image, or installed in the base image in a version that fits; and a locked version must satisfy
+ * the specifiers of the packages that need it.
  */
 final class DependencyCheck {
 
@@ -73,6 +74,10 @@ final class DependencyCheck {
             continue;
           }
           Pep440Version locked = versions.get(dep);
+          if (locked == null && base.find(dep).flatMap(d -> Pep440Version.tryParse(d.version()))
+              .filter(v -> r.specifier().contains(v)).isPresent()) {
+            continue; // the base image has a version that fits (as pip would leave it); its own dependencies are the base's
+          }
           String needer = who + " " + versions.get(who) + (r.specifier().isAny() ? "" : " needs " + r.specifier());
           if (locked == null) {
             missing.computeIfAbsent(r.name() + (r.extras().isEmpty() ? "" : "[" + String.join(",", new TreeSet<>(r.extras())) + "]"),

@@ -26,28 +26,35 @@ public final class PythonImageLayers {
 
   public static List<ImageLayer> forImage(ImageSpec image, PythonSpec python, RegistryCredential.Lookup credentials,
       StepLog log) {
-    String sitePackages = trim(python.sitePackages());
-    String prefix = commonDirectory(sitePackages, trim(python.scriptsDir()));
     BaseImageLayers.Contents contents;
     BaseImageFiles base;
+    PythonSpec spec = python;
     if (SingleUserImage.SCRATCH.equals(image.from())) {
       contents = new BaseImageLayers.Contents(Map.of(), Map.of());
-      base = BaseImageFiles.fromDistInfoFiles(sitePackages, image.content().size(), Map.of());
+      base = BaseImageFiles.fromDistInfoFiles(spec.sitePackages(), image.content().size(), Map.of());
     } else {
-      log.info("Reading the Python distributions of base image " + image.from() + " (cached per base digest)");
+      log.info("Reading the Python of base image " + image.from() + " (cached per base digest)");
       BaseImageLayers layers = BaseImageLayers.open(image.from(), image.allowInsecureRegistries(), credentials,
           image.cacheDirectory());
-      String distInfo = sitePackages + "/";
-      contents = layers.scan("python-v1 " + sitePackages + " " + prefix,
-          p -> p.startsWith(distInfo) && p.contains(".dist-info/") && (p.endsWith("/METADATA") || p.endsWith("/RECORD")),
-          p -> prefix.equals(p) || prefix.startsWith(p + "/") || p.startsWith(prefix + "/"));
-      base = BaseImageFiles.fromDistInfoFiles(sitePackages, layers.layerCount() + image.content().size(), contents.files());
+      BasePython.Query query = BasePython.query(python);
+      contents = layers.scan(query.cacheKey(), query.files(), BaseImageLayers.ALL_DIRECTORIES, query.entries(),
+          BasePython::keep);
+      BasePython found = BasePython.detect(contents, python, image.from());
+      if (!contents.entries().containsKey(found.executable())) {
+        log.warn("python: base image " + image.from() + " has " + found.siteDirs().get(0) + " but no "
+            + found.executable() + "; scripts will name it all the same");
+      }
+      spec = found.applyTo(python, contents, image.from());
+      log.info("python: base image has " + found.describe() + "; installing into " + spec.sitePackages()
+          + " for " + String.join(", ", spec.platforms()));
+      base = BaseImageFiles.fromSitePackages(found.siteDirsWithTarget(spec.sitePackages()),
+          layers.layerCount() + image.content().size(), contents.files());
     }
-    BaseImageLayers.Directory siteDir = contents.directories().get(sitePackages);
+    BaseImageLayers.Directory siteDir = contents.directories().get(spec.sitePackages());
     String owner = siteDir == null ? "0:0" : siteDir.owner();
     List<ImageLayer> result = new ArrayList<>();
-    for (ImageLayer layer : new PythonPackages().layers(python, base, log)) {
-      result.add(withDirectories(layer, owner, contents.directories(), python.workDir()));
+    for (ImageLayer layer : new PythonPackages().layers(spec, base, log)) {
+      result.add(withDirectories(layer, owner, contents.directories(), spec.workDir()));
     }
     return result;
   }
@@ -63,7 +70,7 @@ public final class PythonImageLayers {
         }
         BaseImageLayers.Directory existing = baseDirs.get(dir);
         directories.put(dir, existing != null
-            ? new ImageFile(anyDirectory, dir, existing.mode() & 0777, existing.owner())
+            ? new ImageFile(anyDirectory, dir, existing.mode(), existing.owner())
             : new ImageFile(anyDirectory, dir, 0755, owner));
       }
     }
@@ -76,20 +83,4 @@ public final class PythonImageLayers {
     int slash = path.lastIndexOf('/');
     return slash <= 0 ? "/" : path.substring(0, slash);
   }
-
-  private static String trim(String path) {
-    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-  }
-
-  /** {@code /opt/conda} for {@code /opt/conda/lib/python3.11/site-packages} and {@code /opt/conda/bin}. */
-  static String commonDirectory(String a, String b) {
-    String[] x = a.split("/");
-    String[] y = b.split("/");
-    StringBuilder common = new StringBuilder();
-    for (int i = 1; i < Math.min(x.length, y.length) && x[i].equals(y[i]); i++) {
-      common.append('/').append(x[i]);
-    }
-    return common.length() == 0 ? "/" : common.toString();
-  }
-
 }

@@ -153,7 +153,11 @@ public final class PythonPackages {
       List<InstalledPackage> withWhiteouts = new ArrayList<>();
       for (InstalledPackage p : installed) {
         InstalledPackage q = replacement.apply(p, whiteoutRoot);
-        if (q.replaced() != null) {
+        if (q.replaced() != null && q.whiteouts().isEmpty() && !base.find(q.normalizedName()).map(
+            d -> d.sitePackages().equals(spec.sitePackages())).orElse(true)) {
+          log.info("python: " + q.name() + " " + q.replaced() + " in the base image (" + base.find(q.normalizedName())
+              .get().sitePackages() + ") shadowed by " + q.version() + " in " + spec.sitePackages() + ", ahead of it on sys.path");
+        } else if (q.replaced() != null) {
           log.info("python: " + q.name() + " " + q.replaced() + " in the base image replaced by " + q.version()
               + " (" + q.whiteouts().size() + " whiteouts)");
         }

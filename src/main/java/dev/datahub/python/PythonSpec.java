@@ -9,7 +9,9 @@ import java.util.TreeSet;
 /**
  * What to install and where: the lock file, where wheels come from, and the target interpreter in
  * the image. Null arguments take the defaults, which fit the Jupyter docker-stacks images
- * (conda's Python 3.11 under {@code /opt/conda}, glibc 2.35, x86_64).
+ * (conda's Python 3.11 under {@code /opt/conda}, glibc 2.35, x86_64); the image build replaces
+ * them by what the base image really has ({@link #withBaseLayout}, see {@link BasePython}), while
+ * settings given explicitly ({@link #explicit}) are kept and checked against the base.
  *
  * @param requirements the lock file: exact pins with {@code --hash=sha256:…} (pip-compile / uv format)
  * @param index simple index URL (PEP 503 HTML or PEP 691 JSON); {@code "none"} or empty disables it
@@ -26,6 +28,8 @@ import java.util.TreeSet;
  * @param workDir where layer contents are staged, one directory per package and target; a staged
  *     directory is reused as is while the wheel and target stay the same, others are removed
  * @param maxLayers at most this many Python layers; more packages are grouped deterministically
+ * @param explicit which of {@code pythonVersion, abi, platforms, sitePackages, scriptsDir,
+ *     pythonExecutable} were given rather than defaulted; null: those passed non-blank
  */
 public record PythonSpec(
     Path requirements,
@@ -40,17 +44,40 @@ public record PythonSpec(
     Set<String> providedByBase,
     Path cacheDir,
     Path workDir,
-    int maxLayers) {
+    int maxLayers,
+    Set<String> explicit) {
 
   public static final String PYPI = "https://pypi.org/simple/";
   public static final String DEFAULT_PYTHON = "3.11";
   public static final List<String> DEFAULT_PLATFORMS = List.of("manylinux_2_35_x86_64", "linux_x86_64");
   public static final int DEFAULT_MAX_LAYERS = 60;
 
+  /** The settings that can be read from the base image. */
+  public static final List<String> LAYOUT_SETTINGS =
+      List.of("pythonVersion", "abi", "platforms", "sitePackages", "scriptsDir", "pythonExecutable");
+
+  public PythonSpec(Path requirements, String index, Path findLinks, String pythonVersion, String abi,
+      List<String> platforms, String sitePackages, String scriptsDir, String pythonExecutable, Set<String> providedByBase,
+      Path cacheDir, Path workDir, int maxLayers) {
+    this(requirements, index, findLinks, pythonVersion, abi, platforms, sitePackages, scriptsDir, pythonExecutable,
+        providedByBase, cacheDir, workDir, maxLayers, null);
+  }
+
   public PythonSpec {
     if (requirements == null) {
       throw new IllegalArgumentException("requirements lock file is required");
     }
+    if (explicit == null) {
+      Set<String> given = new TreeSet<>();
+      Object[] values = {pythonVersion, abi, platforms, sitePackages, scriptsDir, pythonExecutable};
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] instanceof String text ? !text.isBlank() : values[i] instanceof List<?> list && !list.isEmpty()) {
+          given.add(LAYOUT_SETTINGS.get(i));
+        }
+      }
+      explicit = given;
+    }
+    explicit = Set.copyOf(explicit);
     index = index == null ? PYPI : index.trim();
     pythonVersion = blank(pythonVersion) ? DEFAULT_PYTHON : pythonVersion.trim();
     String[] parts = pythonVersion.split("\\.");
@@ -80,7 +107,7 @@ public record PythonSpec(
 
   /** A spec with every default; only the lock file, cache and staging directory given. */
   public static PythonSpec of(Path requirements, Path cacheDir, Path workDir) {
-    return new PythonSpec(requirements, null, null, null, null, null, null, null, null, null, cacheDir, workDir, 0);
+    return new PythonSpec(requirements, null, null, null, null, null, null, null, null, null, cacheDir, workDir, 0, null);
   }
 
   public static Path defaultCacheDir() {
@@ -89,32 +116,50 @@ public record PythonSpec(
 
   public PythonSpec withIndex(String newIndex) {
     return new PythonSpec(requirements, newIndex, findLinks, pythonVersion, abi, platforms, sitePackages, scriptsDir,
-        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers);
+        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers, explicit);
   }
 
   public PythonSpec withFindLinks(Path dir) {
     return new PythonSpec(requirements, index, dir, pythonVersion, abi, platforms, sitePackages, scriptsDir,
-        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers);
+        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers, explicit);
   }
 
   public PythonSpec withRequirements(Path lock) {
     return new PythonSpec(lock, index, findLinks, pythonVersion, abi, platforms, sitePackages, scriptsDir,
-        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers);
+        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers, explicit);
   }
 
   public PythonSpec withProvidedByBase(Set<String> names) {
     return new PythonSpec(requirements, index, findLinks, pythonVersion, abi, platforms, sitePackages, scriptsDir,
-        pythonExecutable, names, cacheDir, workDir, maxLayers);
+        pythonExecutable, names, cacheDir, workDir, maxLayers, explicit);
   }
 
   public PythonSpec withMaxLayers(int max) {
     return new PythonSpec(requirements, index, findLinks, pythonVersion, abi, platforms, sitePackages, scriptsDir,
-        pythonExecutable, providedByBase, cacheDir, workDir, max);
+        pythonExecutable, providedByBase, cacheDir, workDir, max, explicit);
   }
 
   public PythonSpec withTarget(String version, String newAbi, List<String> newPlatforms) {
+    Set<String> given = new TreeSet<>(explicit);
+    given.addAll(List.of("pythonVersion", "abi", "platforms"));
     return new PythonSpec(requirements, index, findLinks, version, newAbi, newPlatforms, sitePackages, scriptsDir,
-        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers);
+        pythonExecutable, providedByBase, cacheDir, workDir, maxLayers, given);
+  }
+
+  /**
+   * This spec with what the base image has in place of every default; explicit settings stay as
+   * given (the caller checks them against the base). The ABI follows the version unless given.
+   */
+  public PythonSpec withBaseLayout(String version, List<String> basePlatforms, String baseSitePackages,
+      String baseScriptsDir, String baseExecutable) {
+    return new PythonSpec(requirements, index, findLinks,
+        explicit.contains("pythonVersion") ? pythonVersion : version,
+        explicit.contains("abi") ? abi : null,
+        explicit.contains("platforms") || basePlatforms.isEmpty() ? platforms : basePlatforms,
+        explicit.contains("sitePackages") ? sitePackages : baseSitePackages,
+        explicit.contains("scriptsDir") ? scriptsDir : baseScriptsDir,
+        explicit.contains("pythonExecutable") ? pythonExecutable : baseExecutable,
+        providedByBase, cacheDir, workDir, maxLayers, explicit);
   }
 
   /** True when an index is configured (not disabled with {@code none}). */
