@@ -43,9 +43,15 @@ public final class ImageTest {
   /** The environment name in reports. */
   public static final String ENVIRONMENT = "image";
   private static final String USER = "datahub-image-test";
-  /** Runs whichever Jupyter server the image has; both read the token from {@code JUPYTER_TOKEN}. */
-  private static final String SERVER_SCRIPT = "if command -v jupyter-server >/dev/null 2>&1; "
-      + "then exec jupyter-server \"$@\"; else exec jupyter-notebook \"$@\"; fi";
+  /**
+   * Runs whichever Jupyter server the image has — jupyter_server (docker-stacks), else the classic
+   * notebook server, as a command or as a module (Debian's python3-notebook has no command); all read
+   * the token from {@code JUPYTER_TOKEN}.
+   */
+  private static final String SERVER_SCRIPT = "if command -v jupyter-server >/dev/null 2>&1; then exec jupyter-server \"$@\"; "
+      + "elif command -v jupyter-notebook >/dev/null 2>&1; then exec jupyter-notebook \"$@\"; "
+      + "elif python3 -c 'import jupyter_server' >/dev/null 2>&1; then exec python3 -m jupyter_server \"$@\"; "
+      + "else exec python3 -m notebook \"$@\"; fi";
   private static final Duration POLL = Duration.ofMillis(100);
   private static final int OUTPUT_LINES = 200;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -240,8 +246,8 @@ public final class ImageTest {
       if (!server.isAlive()) {
         server.waitFor(2, TimeUnit.SECONDS);
         throw new DataHubException("the image's Jupyter server exited with status " + server.exitValue()
-            + " before it answered: " + outputTail(8) + " — run the image yourself to see why: " + engine.name()
-            + " run --rm -it " + image.reference() + " jupyter notebook");
+            + " before it answered: " + outputTail(8) + " — run the image yourself to see all of its output: "
+            + engine.name() + " run --rm --network=host " + image.reference() + " (or mvn -X)");
       }
       try {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -191,6 +191,32 @@ class RealImageScenarioTest {
     assertNothingLeft();
   }
 
+  @Test
+  void notebooksMappedUnderTheHomeKeepItTheUsersAndWritable() throws Exception {
+    // What the README once suggested: content in /home/jovyan/examples owned by jovyan. The content layer must not
+    // turn /home/jovyan into root:root 0755 (the server then cannot even create ~/.local).
+    BuiltImage built = images.build(tmp, "hub/home", null, null, true, "/home/jovyan/examples");
+    hub.deploy(built.reference());
+    Path home = tmp.resolve("home.ipynb");
+    Files.writeString(home, RealImage.notebook(
+        "import os, pathlib, subprocess\\n",
+        "pathlib.Path(os.environ['HOME'], 'written.txt').write_text('ok')\\n",
+        "h = os.environ['HOME']\\n",
+        "print(subprocess.run(['stat', '-c', '%n %a %u:%g', h, h + '/examples', h + '/examples/welcome.ipynb'],"
+            + " capture_output=True, text=True, check=True).stdout)"));
+    SmokeSpec spec = SmokeSpec.of(hub.url()).withNotebooks(dev.datahub.smoke.Notebook.read(home))
+        .withTimeouts(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofMinutes(3))
+        .withExpectedImage(built.reference(), true);
+    SmokeResult result = new SmokeTest(spec, new HubToken(hub.token(), "test"), new Redactor(), new CapturingLog()).run();
+
+    assertTrue(result.passed(), result.failure() + " " + result.checks() + "\n" + hub.serverLog(SmokeSpec.DEFAULT_USER));
+    String stat = result.checks().get(1).output();
+    assertTrue(stat.contains("/home/jovyan 2775 1000:100"), "the base's home, setgid kept: " + stat);
+    assertTrue(stat.contains("/home/jovyan/examples 755 1000:100"), stat);
+    assertTrue(stat.contains("/home/jovyan/examples/welcome.ipynb 644 1000:100"), stat);
+    assertNothingLeft();
+  }
+
   private BuiltImage build(LockWriter lock, Path wheels) throws Exception {
     Path file = lock.writeTo(tmp.resolve("requirements.lock"));
     return images.build(tmp, "hub/user", file, wheels);

@@ -149,7 +149,7 @@ class ImageTestTest {
         .withChecks(SmokeCheck.of("sleeps", "import time; print('sleeping', flush=True); time.sleep(120)", null)), built, false)));
     runner.start();
     long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (log.lines().stream().noneMatch(l -> l.contains("ready in")) && System.nanoTime() < end) {
+    while (log.lines().stream().noneMatch(l -> l.contains("ready in")) && runner.isAlive() && System.nanoTime() < end) {
       Thread.sleep(100);
     }
     assertFalse(podman.containers().isEmpty(), "the container runs while the check sleeps");
