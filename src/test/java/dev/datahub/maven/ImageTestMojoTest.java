@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.datahub.fixtures.CapturingLog;
-import dev.datahub.fixtures.DebianBase;
-import dev.datahub.fixtures.LocalRegistry;
 import dev.datahub.fixtures.Podman;
 import dev.datahub.fixtures.RealImage;
+import dev.datahub.fixtures.RealImageTier;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.smoke.SmokeResult;
 import java.nio.file.Files;
@@ -30,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageTestMojoTest {
 
+  static RealImageTier tier;
   static Podman podman;
-  static LocalRegistry registry;
   static Path project;
   static BuiltImage built;
 
@@ -39,22 +37,15 @@ class ImageTestMojoTest {
 
   @BeforeAll
   static void build(@TempDir Path dir) throws Exception {
-    podman = Podman.start();
-    registry = LocalRegistry.start();
+    tier = RealImageTier.start();
+    podman = tier.podman;
     project = dir;
-    Path pip = RealImage.debianPipWheel();
-    built = new RealImage(DebianBase.pushTo(registry), registry, RealImage.sharedCache(), new CapturingLog())
-        .build(project, "hub/user", RealImage.pipLock(project), pip.getParent(), false);
+    built = tier.images.build(project, "hub/user", RealImage.pipLock(project), RealImage.debianPipWheel().getParent(), false);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      assertEquals(List.of(), podman.leftovers(), "nothing of podman remains on the host");
-    } finally {
-      podman.close();
-      registry.close();
-    }
+    tier.close();
   }
 
   private ImageTestMojo mojo(String path, String... imports) {

@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.datahub.fixtures.CapturingLog;
 import dev.datahub.fixtures.DebianBase;
 import dev.datahub.fixtures.LocalJupyterHub;
-import dev.datahub.fixtures.LocalRegistry;
 import dev.datahub.fixtures.LockWriter;
 import dev.datahub.fixtures.MockCluster;
 import dev.datahub.fixtures.Podman;
 import dev.datahub.fixtures.PythonRepo;
 import dev.datahub.fixtures.RealImage;
+import dev.datahub.fixtures.RealImageTier;
 import dev.datahub.fixtures.ReleaseFixture;
-import dev.datahub.fixtures.WheelBuilder;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.log.Redactor;
 import dev.datahub.promotion.DeploymentRecord;
@@ -48,11 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealImageScenarioTest {
 
+  static RealImageTier tier;
   static Podman podman;
-  static LocalRegistry registry;
-  static String base;
   static LocalJupyterHub hub;
-  static Path cache;
 
   @TempDir Path tmp;
   ReleaseFixture fx;
@@ -62,11 +59,9 @@ class RealImageScenarioTest {
 
   @BeforeAll
   static void start() throws Exception {
-    podman = Podman.start();
-    registry = LocalRegistry.start();
-    base = DebianBase.pushTo(registry);
+    tier = RealImageTier.start();
+    podman = tier.podman;
     hub = LocalJupyterHub.startWithPodman(podman);
-    cache = RealImage.sharedCache();
   }
 
   @AfterAll
@@ -75,10 +70,8 @@ class RealImageScenarioTest {
       if (hub != null) {
         hub.close();
       }
-      assertEquals(List.of(), podman.leftovers(), "nothing of podman remains on the host");
     } finally {
-      podman.close();
-      registry.close();
+      tier.close();
     }
   }
 
@@ -88,7 +81,7 @@ class RealImageScenarioTest {
     project = new MavenProject();
     project.setFile(tmp.resolve("pom.xml").toFile());
     project.getBuild().setDirectory(tmp.resolve("target").toString());
-    images = new RealImage(base, registry, cache, new CapturingLog());
+    images = tier.images;
     Files.createDirectories(tmp.resolve("notebooks"));
     Files.writeString(tmp.resolve("notebooks/welcome.ipynb"), RealImage.notebook("print('welcome')"));
   }
@@ -173,11 +166,7 @@ class RealImageScenarioTest {
   @Test
   void serverThatCannotStartIsReportedWithItsOwnErrorNotATimeout() throws Exception {
     // A locked package that shadows a module the single-user server imports: the server dies at start.
-    Path wheels = Files.createDirectories(tmp.resolve("wheels"));
-    Path breaker = WheelBuilder.wheel("datahub-breaks-tornado", "1.0")
-        .file("tornado/__init__.py", "raise RuntimeError('datahub test: this tornado cannot start a server')\n")
-        .writeTo(wheels);
-    BuiltImage broken = build(LockWriter.lock().pin("datahub-breaks-tornado", "1.0", List.of(breaker)), wheels);
+    BuiltImage broken = images.build(tmp, "hub/broken", RealImage.lockThatBreaksTheServer(tmp), tmp.resolve("wheels"));
     hub.deploy(broken.reference());
 
     SmokeSpec spec = SmokeSpec.of(hub.url()).withImports("json")
@@ -185,7 +174,7 @@ class RealImageScenarioTest {
         .withExpectedImage(broken.reference(), true);
     SmokeResult result = new SmokeTest(spec, new HubToken(hub.token(), "test"), new Redactor(), new CapturingLog()).run();
     assertFalse(result.passed());
-    assertTrue(result.failure().contains("RuntimeError: datahub test: this tornado cannot start a server"),
+    assertTrue(result.failure().contains("RuntimeError: " + RealImage.BROKEN_SERVER),
         "the server's own error, not 'spawn failed' alone: " + result.failure());
     assertTrue(result.failure().contains("exited with status"), result.failure());
     assertNothingLeft();

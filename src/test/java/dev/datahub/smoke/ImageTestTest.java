@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.fixtures.CapturingLog;
-import dev.datahub.fixtures.DebianBase;
-import dev.datahub.fixtures.LocalRegistry;
 import dev.datahub.fixtures.LockWriter;
 import dev.datahub.fixtures.Podman;
 import dev.datahub.fixtures.PythonRepo;
 import dev.datahub.fixtures.RealImage;
-import dev.datahub.fixtures.WheelBuilder;
+import dev.datahub.fixtures.RealImageTier;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.log.Redactor;
 import java.nio.file.Files;
@@ -34,10 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageTestTest {
 
+  static RealImageTier tier;
   static Podman podman;
-  static LocalRegistry registry;
   static RealImage images;
-  static Path cache;
   static ContainerEngine engine;
 
   @TempDir Path tmp;
@@ -45,10 +42,9 @@ class ImageTestTest {
 
   @BeforeAll
   static void start() throws Exception {
-    podman = Podman.start();
-    registry = LocalRegistry.start();
-    cache = RealImage.sharedCache();
-    images = new RealImage(DebianBase.pushTo(registry), registry, cache, new CapturingLog());
+    tier = RealImageTier.start();
+    podman = tier.podman;
+    images = tier.images;
     List<String> why = new ArrayList<>();
     engine = ContainerEngine.find("podman", podman.environment(), System.getenv("PATH"), why)
         .orElseThrow(() -> new AssertionError("podman does not answer: " + why + " — run '" + Podman.INSTALL + "'"));
@@ -56,12 +52,7 @@ class ImageTestTest {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      assertEquals(List.of(), podman.leftovers(), "nothing of podman remains on the host");
-    } finally {
-      podman.close();
-      registry.close();
-    }
+    tier.close();
   }
 
   private SmokeSpec spec(BuiltImage built) {
@@ -124,19 +115,13 @@ class ImageTestTest {
 
   @Test
   void serverThatCannotStartFailsWithItsOwnError() throws Exception {
-    Path wheels = Files.createDirectories(tmp.resolve("wheels"));
-    Path breaker = WheelBuilder.wheel("datahub-breaks-tornado", "1.0")
-        .file("tornado/__init__.py", "raise RuntimeError('datahub test: this tornado cannot start a server')\n")
-        .writeTo(wheels);
-    BuiltImage built = images.build(tmp, "hub/broken",
-        LockWriter.lock().pin("datahub-breaks-tornado", "1.0", List.of(breaker)).writeTo(tmp.resolve("requirements.lock")),
-        wheels);
+    BuiltImage built = images.build(tmp, "hub/broken", RealImage.lockThatBreaksTheServer(tmp), tmp.resolve("wheels"));
 
     SmokeResult r = test(spec(built).withImports("json"), built, false);
 
     assertFalse(r.passed());
     assertTrue(r.failure().startsWith("the image's Jupyter server exited with status "), r.failure());
-    assertTrue(r.failure().contains("RuntimeError: datahub test: this tornado cannot start a server"), r.failure());
+    assertTrue(r.failure().contains("RuntimeError: " + RealImage.BROKEN_SERVER), r.failure());
     assertTrue(r.checks().stream().allMatch(c -> CheckResult.SKIPPED.equals(c.status())), r.checks().toString());
     assertEquals(List.of(), podman.containers());
   }
