@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -140,9 +141,9 @@ public final class BaseImageLayers {
         // a damaged cache entry is read again from the registry
       }
     }
-    Map<String, String> texts = new TreeMap<>();
-    Map<String, Directory> dirs = new TreeMap<>();
-    Map<String, String> names = new TreeMap<>();
+    NavigableMap<String, String> texts = new TreeMap<>();
+    NavigableMap<String, Directory> dirs = new TreeMap<>();
+    NavigableMap<String, String> names = new TreeMap<>();
     try {
       for (ManifestLayers.Blob layer : manifest.layers()) {
         try (InputStream blob = registry.blob(repository, layer.digest())) {
@@ -195,7 +196,8 @@ public final class BaseImageLayers {
 
   private static void apply(InputStream blob, String mediaType, Predicate<String> wantedFiles,
       Predicate<String> wantedDirs, Predicate<String> wantedEntries, BiFunction<String, byte[], String> keep,
-      Map<String, String> files, Map<String, Directory> dirs, Map<String, String> entries) throws IOException {
+      NavigableMap<String, String> files, NavigableMap<String, Directory> dirs, NavigableMap<String, String> entries)
+      throws IOException {
     if (mediaType.contains("zstd")) {
       throw new DataHubException("base image layer compressed with zstd is not supported — use a gzip-compressed base");
     }
@@ -207,17 +209,16 @@ public final class BaseImageLayers {
         String name = path.substring(path.lastIndexOf('/') + 1);
         String parent = path.substring(0, path.lastIndexOf('/'));
         if (name.equals(".wh..wh..opq")) {
-          String prefix = parent + "/";
-          for (Map<String, ?> m : List.of(files, dirs, entries)) {
-            m.keySet().removeIf(p -> p.startsWith(prefix));
+          for (NavigableMap<String, ?> m : List.of(files, dirs, entries)) {
+            m.subMap(parent + "/", parent + "0").clear(); // '0' follows '/': every path under parent
           }
           continue;
         }
         if (name.startsWith(".wh.")) {
           String removed = parent + "/" + name.substring(4);
-          for (Map<String, ?> m : List.of(files, dirs, entries)) {
+          for (NavigableMap<String, ?> m : List.of(files, dirs, entries)) {
             m.remove(removed);
-            m.keySet().removeIf(p -> p.startsWith(removed + "/"));
+            m.subMap(removed + "/", removed + "0").clear();
           }
           continue;
         }
@@ -227,7 +228,8 @@ public final class BaseImageLayers {
         }
         files.remove(path);
         entries.remove(path);
-        if (entry.isFile() && wantedFiles.test(path)) {
+        boolean regular = entry.isFile() && !entry.isSymbolicLink() && !entry.isLink(); // isFile() is true for links, too
+        if (regular && wantedFiles.test(path)) {
           files.put(path, keep.apply(path, tar.readAllBytes()));
         } else if (entry.isDirectory() && wantedDirs.test(path)) {
           dirs.put(path, new Directory(entry.getMode() & 07777, entry.getLongUserId() + ":" + entry.getLongGroupId()));

@@ -47,19 +47,19 @@ final class ImageFiles {
     for (ImageLayer extra : extraLayers) {
       PlannedLayer layer = new PlannedLayer(extra.name(), extra.files(), extra.owner());
       layers.add(layer);
-      remember(layer, projectDirectory, below);
+      remember(layer, below);
     }
     for (ContentMapping mapping : mappings) {
       PlannedLayer layer = plan(mapping, projectDirectory, below);
       layers.add(layer);
-      remember(layer, projectDirectory, below);
+      remember(layer, below);
     }
     checkConflicts(layers);
     return layers;
   }
 
   /** Directory entries of a layer become what the next layer finds below it. */
-  private static void remember(PlannedLayer layer, Path projectDirectory, Map<String, BaseImageLayers.Directory> below) {
+  private static void remember(PlannedLayer layer, Map<String, BaseImageLayers.Directory> below) {
     for (ImageFile file : layer.files()) {
       if (Files.isDirectory(file.source(), LinkOption.NOFOLLOW_LINKS)) {
         below.put(file.pathInImage(), new BaseImageLayers.Directory(file.mode(),

@@ -115,11 +115,10 @@ public final class SingleUserImage {
     Checked checked = validate(spec);
     String baseDigest = checked.base().map(this::resolveBaseDigest).orElse(SCRATCH);
     checked.target().ifPresent(t -> registry(t.getRegistry()));
-    List<PlannedLayer> layers = checked.base().isEmpty() || spec.content().isEmpty() ? checked.layers()
-        : ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory(),
-            baseDirectories(checked.base().get(), baseDigest, spec));
-    String inputHash = inputHash(spec, layers, baseDigest);
-    return new Plan(spec, checked.base(), checked.target(), layers, baseDigest, inputHash,
+    // The base's directory attributes that content layers copy follow from the base digest, which is hashed:
+    // the hash needs no scan of the base, so an unchanged rebuild stays one registry check.
+    String inputHash = inputHash(spec, checked.layers(), baseDigest);
+    return new Plan(spec, checked.base(), checked.target(), checked.layers(), baseDigest, inputHash,
         "h" + inputHash.substring(0, 16));
   }
 
@@ -161,10 +160,17 @@ public final class SingleUserImage {
     }
   }
 
-  /** The base image's directories, so content layers keep the base's owner and mode of their ancestors. */
-  private Map<String, BaseImageLayers.Directory> baseDirectories(ImageReference base, String digest, ImageSpec spec) {
-    String pinned = ImageReference.of(base.getRegistry(), base.getRepository(), null, digest).toString();
-    return BaseImageLayers.open(pinned, spec.allowInsecureRegistries(), credentials, spec.cacheDirectory()).directories();
+  /** The layers with the base image's directories read, so content layers keep the base's owner and mode of their ancestors. */
+  private List<PlannedLayer> layersOnBase(Plan plan) {
+    ImageSpec spec = plan.spec();
+    if (plan.base().isEmpty() || spec.content().isEmpty()) {
+      return plan.layers();
+    }
+    ImageReference base = plan.base().get();
+    String pinned = ImageReference.of(base.getRegistry(), base.getRepository(), null, plan.baseDigest()).toString();
+    Map<String, BaseImageLayers.Directory> directories =
+        BaseImageLayers.open(pinned, spec.allowInsecureRegistries(), credentials, spec.cacheDirectory()).directories();
+    return ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory(), directories);
   }
 
   /** Hash of every input: base digest, layer contents and modes, image config, plugin version. */
@@ -282,7 +288,7 @@ public final class SingleUserImage {
       if (spec.cmd() != null && !spec.cmd().isEmpty()) {
         builder.setProgramArguments(spec.cmd());
       }
-      for (PlannedLayer layer : plan.layers()) {
+      for (PlannedLayer layer : layersOnBase(plan)) {
         builder.addFileEntriesLayer(toJib(layer));
       }
 

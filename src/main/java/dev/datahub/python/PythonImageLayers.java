@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Python packages as layers that fit the real base image: the base's distributions are read from
- * its layers (so a package it has in another version is replaced cleanly), files are owned by
+ * Python packages as layers that fit the real base image: the base's Python ({@link BasePython}:
+ * interpreter, version, site-packages, glibc) and distributions are read from its layers (so
+ * packages go where its interpreter looks, and a package it has in another version is replaced
+ * cleanly), files are owned by
  * whoever owns the base's site-packages (jovyan in docker-stacks, so {@code %pip} keeps working),
  * and every directory a Python layer touches carries the base's own mode and owner instead of the
  * root:root 0755 an image builder would otherwise write over it.

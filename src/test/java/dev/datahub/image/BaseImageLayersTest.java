@@ -60,6 +60,30 @@ class BaseImageLayersTest {
   }
 
   @Test
+  void opaqueDirectoriesSymlinksAndModesAsTheContainerSeesThem(@TempDir Path cache) throws IOException {
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      String base = dev.datahub.fixtures.HandWrittenBase.create()
+          .dir("/opt", 0755, 0, 0).dir("/opt/a", 0755, 0, 0).file("/opt/a/old.txt", "old\n")
+          .dir("/opt/a/sub", 0700, 0, 0).dir("/opt/b", 01777, 0, 0).symlink("/opt/link", "a/old.txt")
+          .nextLayer()
+          .file("/opt/a/.wh..wh..opq", "").file("/opt/a/new.txt", "new\n").file("/opt/.wh.b", "")
+          .dir("/opt/a", 02775, 1000, 100)
+          .push(registry, "base/opaque:1");
+      BaseImageLayers.Contents contents = BaseImageLayers.open(base, Set.of(registry.host()),
+          RegistryCredential.Lookup.none(), cache).scan("opaque", p -> p.startsWith("/opt/"),
+          BaseImageLayers.ALL_DIRECTORIES, p -> p.startsWith("/opt/"), (p, bytes) -> "read " + bytes.length);
+      assertEquals(Map.of("/opt/a/new.txt", "read 4"), contents.files());
+      assertEquals(Map.of("/opt", new BaseImageLayers.Directory(0755, "0:0"),
+          "/opt/a", new BaseImageLayers.Directory(02775, "1000:100")), contents.directories());
+      assertEquals(Map.of("/opt/link", "a/old.txt", "/opt/a/new.txt", ""), contents.entries());
+      long mark = registry.mark();
+      assertEquals(contents.directories(), BaseImageLayers.open(base, Set.of(registry.host()),
+          RegistryCredential.Lookup.none(), cache).directories(), "every directory, shared with the earlier scan");
+      assertEquals(List.of(), registry.requestsSince(mark).stream().filter(r -> r.contains("/blobs/")).toList());
+    }
+  }
+
+  @Test
   void missingBaseIsAClearError(@TempDir Path cache) throws IOException {
     try (LocalRegistry registry = LocalRegistry.start()) {
       DataHubException e = assertThrows(DataHubException.class, () -> BaseImageLayers.open(

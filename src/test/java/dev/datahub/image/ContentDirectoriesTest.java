@@ -126,11 +126,30 @@ class ContentDirectoriesTest {
     assertEquals(a.digest(), b.digest(), "same inputs, empty caches: the same image");
     assertEquals(a.hashTag(), b.hashTag());
 
+    long mark = registry.mark();
+    BuiltImage unchanged = build(project("hub/repro-a", "2775"));
+    assertTrue(unchanged.reusedExisting());
+    assertEquals(List.of(), registry.requestsSince(mark).stream().filter(r -> r.contains("/blobs/")).toList(),
+        "an unchanged rebuild reads nothing of the base: its directories follow from its digest, which is hashed");
+
     BuiltImage c = build(project("hub/repro-a", "775"));
     assertNotEquals(a.hashTag(), c.hashTag(), "the setgid bit is part of the inputs");
     assertNotEquals(a.digest(), c.digest());
     assertDir(layer(c, 1), "home/jovyan/examples", 0775, 1000, 100);
     assertDir(layer(c, 1), "home/jovyan", 02775, 1000, 100);
+  }
+
+  @Test
+  void setgidOnTheBuildMachinesDirectoriesDoesNotLeakIntoTheImage() throws Exception {
+    ImageSpecs spec = project("hub/leak", "755");
+    Process chmod = new ProcessBuilder("chmod", "2777", project.toString(), project.resolve("examples").toString(),
+        project.resolve("examples/data").toString()).inheritIO().start();
+    assertEquals(0, chmod.waitFor());
+    BuiltImage image = build(spec);
+    Map<String, ImageReader.Entry> home = layer(image, 1);
+    assertDir(home, "home", 0755, 0, 0);
+    assertDir(home, "home/jovyan/examples", 0755, 1000, 100);
+    assertDir(home, "home/jovyan/examples/data", 0755, 1000, 100);
   }
 
   @Test
