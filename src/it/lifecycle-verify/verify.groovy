@@ -5,6 +5,7 @@ def validate = at('validate')
 def build = at('build-image')
 def plan = at('plan')
 assert validate >= 0 && build > validate && plan > build : log
+assert log.contains('Skipping image-test (skip flag set)') : log
 assert log.contains('valid image: 1 content mapping(s), base scratch')
 assert log.contains('valid chart: helm lint passed')
 assert log =~ /valid staging: chart renders offline for Kubernetes 1\.33\.0 .*; values match the chart's schema \(values\.schema\.json\)/

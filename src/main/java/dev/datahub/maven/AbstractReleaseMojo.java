@@ -58,7 +58,10 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   @Parameter(property = "datahub.records.keep", defaultValue = "10")
   protected int keepRecords;
 
-  /** The smoke test (hub checks); run by smoke-test, and by promote on prod. See docs/smoke-test.md. */
+  /**
+   * The smoke test (hub checks); run by smoke-test, by promote on prod, and by image-test in the built image.
+   * See docs/smoke-test.md.
+   */
   @Parameter
   protected SmokeTestConfiguration smokeTest;
 

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 
 /**
  * Tests a hub the way a person would: log in (a test user), start a server, open a kernel, run
@@ -26,7 +25,6 @@ public final class SmokeTest {
   private static final Duration POLL_FIRST = Duration.ofMillis(100);
   private static final Duration POLL_MAX = Duration.ofMillis(500);
   /** What reports and logs show of a check's output (after redaction); {@code <expect>} sees all of it. */
-  static final int SHOWN_OUTPUT = 8 * 1024;
   private static final String IMAGE_CODE = "import os; print(os.environ.get('JUPYTER_IMAGE_SPEC') or '')";
 
   private final SmokeSpec spec;
@@ -137,54 +135,7 @@ public final class SmokeTest {
           + " — check the user server's log and the image's Python kernel");
     }
 
-    for (SmokeCheck check : spec.snippetChecks()) {
-      if (broken != null) {
-        run.checks.add(skipped(check.name(), broken));
-        continue;
-      }
-      total.check("running check '" + check.name() + "'");
-      long t = System.nanoTime();
-      Execution e = execute(check.code(), total);
-      CheckResult r = judge(check, e, millisSince(t));
-      report(r);
-      run.checks.add(r);
-      if (e.outcome() == Outcome.TIMEOUT || e.outcome() == Outcome.DIED) {
-        broken = "not run: the kernel was unusable after '" + check.name() + "'";
-      }
-      total.check("running check '" + check.name() + "'");
-    }
-    for (Notebook notebook : spec.notebooks()) {
-      String name = "notebook " + notebook.name();
-      if (broken != null) {
-        run.checks.add(skipped(name, broken));
-        continue;
-      }
-      total.check("running " + name);
-      long t = System.nanoTime();
-      CheckResult r = null;
-      StringBuilder output = new StringBuilder();
-      int cell = 0;
-      long kernelMillis = 0;
-      for (String code : notebook.codeCells()) {
-        cell++;
-        Execution e = execute(code, total);
-        kernelMillis += Math.max(0, e.kernelMillis());
-        output.append(e.output());
-        if (e.outcome() != Outcome.OK) {
-          r = new CheckResult(name, CheckResult.FAILED, millisSince(t), "cell " + cell + ": " + e.error(),
-              shown(output.toString()), kernelMillis);
-          if (e.outcome() != Outcome.ERROR) {
-            broken = "not run: the kernel was unusable after " + name;
-          }
-          break;
-        }
-      }
-      if (r == null) {
-        r = new CheckResult(name, CheckResult.PASSED, millisSince(t), null, shown(output.toString()), kernelMillis);
-      }
-      report(r);
-      run.checks.add(r);
-    }
+    new KernelChecks(spec, redactor, log).run(code -> execute(code, total), total, broken, run.checks);
   }
 
   /** Starts the server and waits until it is ready; the hub's own reason is reported on failure. */
@@ -234,13 +185,7 @@ public final class SmokeTest {
 
   /** Runs code bounded by executionTimeout and by what is left of totalTimeout, reporting which one ran out. */
   private Execution execute(String code, Deadline total) throws InterruptedException {
-    boolean boundByTotal = total.remaining().compareTo(spec.executionTimeout()) < 0;
-    Execution e = kernel.execute(code, min(spec.executionTimeout(), total.remaining()));
-    if (e.outcome() == Outcome.TIMEOUT && boundByTotal) {
-      return new Execution(Outcome.TIMEOUT, e.output(), null,
-          "totalTimeout of " + Deadline.seconds(total.budget()) + " exceeded while running this code", -1);
-    }
-    return e;
+    return KernelChecks.execute(kernel, spec, code, total);
   }
 
   private CheckResult imageCheck(Execution e, String observed) {
@@ -248,7 +193,7 @@ public final class SmokeTest {
     String want = Digest.in(expected);
     if (e.outcome() != Outcome.OK) {
       return new CheckResult("image", CheckResult.FAILED, 0, "cannot read JUPYTER_IMAGE_SPEC: " + e.error(),
-          shown(e.output()));
+          new KernelChecks(spec, redactor, log).shown(e.output()));
     }
     CheckResult r;
     if (observed == null) {
@@ -274,32 +219,12 @@ public final class SmokeTest {
     return r;
   }
 
-  /** Matches {@code <expect>} on the whole output; only what the result shows is shortened, after redaction. */
-  private CheckResult judge(SmokeCheck check, Execution e, long millis) {
-    String output = shown(e.output());
-    if (e.outcome() != Outcome.OK) {
-      return new CheckResult(check.name(), CheckResult.FAILED, millis, e.error(), output, e.kernelMillis());
-    }
-    if (check.expect() != null) {
-      Matcher m = check.expect().matcher(e.output());
-      if (!m.find()) {
-        String got = redactor.redact(e.output()).strip().replaceAll("\\s+", " ");
-        got = got.length() > 120 ? got.substring(0, 117) + "..." : got;
-        return new CheckResult(check.name(), CheckResult.FAILED, millis,
-            "output does not match /" + check.expect().pattern() + "/: got '" + got + "'", output, e.kernelMillis());
-      }
-    }
-    return new CheckResult(check.name(), CheckResult.PASSED, millis, null, output, e.kernelMillis());
-  }
-
   private static CheckResult skipped(String name, String why) {
-    return new CheckResult(name, CheckResult.SKIPPED, 0, why, null);
+    return KernelChecks.skipped(name, why);
   }
 
   private void report(CheckResult r) {
-    String line = String.format("  %-4s %s (%d ms)%s", r.passed() ? "PASS" : r.failed() ? "FAIL" : "SKIP", r.name(),
-        r.millis(), r.error() == null ? "" : " — " + r.error());
-    log.debug(line); // the summary at the end lists every check at info level
+    new KernelChecks(spec, redactor, log).report(r);
   }
 
   // ---- cleanup ----
@@ -388,24 +313,8 @@ public final class SmokeTest {
           c.kernelMillis()));
     }
     // Checks that never ran (the flow stopped early) are listed as skipped, so reports show the whole plan.
-    List<String> planned = new ArrayList<>();
-    if (spec.expectedImage() != null) {
-      planned.add("image");
-    }
-    spec.snippetChecks().forEach(c -> planned.add(c.name()));
-    spec.notebooks().forEach(n -> planned.add("notebook " + n.name()));
-    for (String name : planned) {
-      if (checks.stream().noneMatch(c -> c.name().equals(name))) {
-        checks.add(skipped(name, "not run: the smoke test stopped before it (see the failure)"));
-      }
-    }
-    String failure = run.failure;
-    List<CheckResult> failedChecks = checks.stream().filter(CheckResult::failed).toList();
-    if (failure == null && !failedChecks.isEmpty()) {
-      CheckResult first = failedChecks.get(0);
-      failure = "check '" + first.name() + "' failed: " + first.error()
-          + (failedChecks.size() > 1 ? " (and " + (failedChecks.size() - 1) + " more failed)" : "");
-    }
+    checks.addAll(KernelChecks.notRun(spec, checks, "not run: the smoke test stopped before it (see the failure)"));
+    String failure = KernelChecks.failure(run.failure, checks);
     if (failure == null && run.cleanup != null && run.cleanup.startsWith("failed")) {
       failure = "cleanup " + run.cleanup;
     }
@@ -413,16 +322,6 @@ public final class SmokeTest {
     return new SmokeResult(spec.environment(), spec.hubUrl().toString(), run.hubVersion, spec.user(), status,
         spec.expectedImage(), redactor.redact(run.observedImage), startedAt.toString(), duration.toMillis(),
         run.spawnMillis, run.kernelStartMillis, checks, redactor.redact(failure), redactor.redact(run.cleanup));
-  }
-
-  /** Redacted first, then shortened: a cut can never leave part of a secret behind. */
-  private String shown(String output) {
-    if (output == null || output.isEmpty()) {
-      return null;
-    }
-    String redacted = redactor.redact(output);
-    return redacted.length() <= SHOWN_OUTPUT ? redacted
-        : redacted.substring(0, SHOWN_OUTPUT) + "\n… (output cut at 8 KB; <expect> saw all of it)";
   }
 
   private static long millisSince(long t0) {
