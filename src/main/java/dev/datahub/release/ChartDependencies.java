@@ -133,9 +133,8 @@ final class ChartDependencies {
     String host = rest.substring(0, slash);
     String repository = rest.substring(slash + 1);
     boolean loopback = host.startsWith("127.0.0.1") || host.startsWith("localhost") || host.startsWith("[::1]");
-    RegistryApi registry = RegistryApi.connect(host, loopback ? Set.of(host) : Set.of(), Optional.empty(),
-        Duration.ofSeconds(60));
-    try {
+    try (RegistryApi registry = RegistryApi.connect(host, loopback ? Set.of(host) : Set.of(), Optional.empty(),
+        Duration.ofSeconds(60))) {
       RegistryApi.Manifest manifest = registry.manifest(repository, version).orElseThrow(() -> new DataHubException(
           "OCI chart " + reference + ":" + version + " does not exist — check <oci> and <version>"));
       String digest = null;
