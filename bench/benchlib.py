@@ -79,3 +79,30 @@ def write_pom(directory, artifact, configuration, executions=''):
                 '    <groupId>dev.datahub</groupId><artifactId>datahub-maven-plugin</artifactId><version>%s</version>\n'
                 '    <configuration>%s</configuration>\n%s'
                 '  </plugin></plugins></build>\n</project>\n' % (artifact, plugin_version(), configuration, executions))
+
+
+class Fixture:
+    """A test fixture started by a main class in src/test/java/dev/datahub/bench; it writes its address to a file and
+    stops when its standard input closes."""
+
+    def __init__(self, main_class, work):
+        subprocess.run(['mvn', '-B', '-q', '-o', 'test-compile', 'dependency:build-classpath',
+                        '-Dmdep.outputFile=target/bench.classpath', '-Dmdep.includeScope=test'], cwd=ROOT,
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(TARGET, 'bench.classpath')) as f:
+            cp = 'target/classes:target/test-classes:' + f.read().strip()
+        self.file = os.path.join(work, main_class + '.txt')
+        self.proc = subprocess.Popen(['java', '-cp', cp, 'dev.datahub.bench.' + main_class, self.file], cwd=ROOT,
+                                     stdin=subprocess.PIPE)
+
+    def __enter__(self):
+        while not os.path.exists(self.file):
+            if self.proc.poll() is not None:
+                raise SystemExit('the fixture did not start')
+            time.sleep(0.2)
+        with open(self.file) as f:
+            return f.read().split()
+
+    def __exit__(self, *exc):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)

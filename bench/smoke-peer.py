@@ -89,19 +89,9 @@ def main():
     benchlib.rmtree(WORK)
     os.makedirs(WORK)
     repo, settings = benchlib.plugin_repository()
-    subprocess.run(['mvn', '-B', '-q', '-o', 'test-compile', 'dependency:build-classpath',
-                    '-Dmdep.outputFile=target/bench.classpath', '-Dmdep.includeScope=test'], cwd=benchlib.ROOT,
-                   check=True, stdout=subprocess.DEVNULL)
-    cp = 'target/classes:target/test-classes:' + open(os.path.join(benchlib.TARGET, 'bench.classpath')).read().strip()
-    hubfile = os.path.join(WORK, 'hub.txt')
-    hubproc = subprocess.Popen(['java', '-cp', cp, 'dev.datahub.bench.HubForBench', hubfile], cwd=benchlib.ROOT,
-                               stdin=subprocess.PIPE)
-    try:
-        while not os.path.exists(hubfile):
-            if hubproc.poll() is not None:
-                raise SystemExit('the local hub did not start')
-            time.sleep(0.2)
-        hub, token = open(hubfile).read().split()
+    hub_fixture = benchlib.Fixture('HubForBench', WORK)
+    with hub_fixture as (hub, token):
+        hubfile = hub_fixture.file
         benchlib.write_pom(WORK, 'smoke-peer', CONFIGURATION % (hub, NOTEBOOK))
         env = dict(os.environ, BENCH_HUB_TOKEN=token)
         mvn = ['mvn', '-B', '-s', settings, '-Dmaven.repo.local=' + repo]
@@ -125,9 +115,6 @@ def main():
         benchlib.report('smoke test, whole commands', 'mvn datahub:smoke-test', a, 'requests+websocket', b)
         benchlib.report('smoke test, reported times', 'plugin report', reported['ours'], 'peer t0..end',
                         reported['peer'][1:])
-    finally:
-        hubproc.stdin.close()
-        hubproc.wait(timeout=60)
 
 
 if __name__ == '__main__':
