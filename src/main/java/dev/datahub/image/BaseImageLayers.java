@@ -30,7 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * remove), straight from the registry. Used to learn which Python distributions the base already
  * has. Results are cached by base manifest digest, so a base is streamed once per question.
  */
-public final class BaseImageLayers {
+public final class BaseImageLayers implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -85,10 +85,20 @@ public final class BaseImageLayers {
       ManifestLayers layers = ManifestLayers.parse(image.body());
       String digest = image.digest() != null ? image.digest() : sha256(image.body());
       return new BaseImageLayers(registry, repository, digest, layers, cacheDirectory);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      registry.close();
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
       throw new DataHubException("cannot read base image " + from + ": " + e.getMessage()
           + " — check the registry address and your network");
     }
+  }
+
+  /** Stops the registry client; {@link #scan} reads blobs until then. */
+  @Override
+  public void close() {
+    registry.close();
   }
 
   public int layerCount() {

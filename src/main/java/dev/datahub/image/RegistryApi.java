@@ -1,6 +1,7 @@
 package dev.datahub.image;
 
 import dev.datahub.DataHubException;
+import dev.datahub.OwnedHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -28,7 +29,7 @@ import javax.net.ssl.SSLException;
  * tag to a digest, checking whether the content-hash tag exists, re-tagging, and reading blobs.
  * Handles anonymous, Basic and Bearer-token authentication.
  */
-public final class RegistryApi {
+public final class RegistryApi implements AutoCloseable {
 
   public static final String MANIFEST_TYPES = String.join(",",
       "application/vnd.oci.image.index.v1+json",
@@ -44,7 +45,7 @@ public final class RegistryApi {
   private final String host;
   private final boolean plainHttp;
   private final Optional<RegistryCredential> credential;
-  private final HttpClient http;
+  private final OwnedHttpClient http;
   private final Duration timeout;
   private final Map<String, String> bearerTokens = new LinkedHashMap<>();
 
@@ -53,11 +54,13 @@ public final class RegistryApi {
     this.plainHttp = plainHttp;
     this.credential = credential;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+    this.http = OwnedHttpClient.http11(timeout, HttpClient.Redirect.NORMAL);
+  }
+
+  /** Stops the HTTP client (its selector thread would delay the JVM's exit); a later request starts a new one. */
+  @Override
+  public void close() {
+    http.close();
   }
 
   /**
@@ -72,6 +75,7 @@ public final class RegistryApi {
       https.send(HttpRequest.newBuilder(https.uri("/v2/")).GET(), HttpResponse.BodyHandlers.discarding());
       return https;
     } catch (SSLException e) {
+      https.close();
       if (insecureHosts.contains(host)) {
         RegistryApi http = new RegistryApi(host, true, credential, timeout);
         http.probePlain();
@@ -84,8 +88,10 @@ public final class RegistryApi {
       throw new DataHubException("TLS to registry " + host + " failed: " + e.getMessage()
           + " — import its CA certificate into the Java truststore, or list it in <allowInsecureRegistries>");
     } catch (ConnectException | HttpConnectTimeoutException e) {
+      https.close();
       throw unreachable(host, e);
     } catch (IOException e) {
+      https.close();
       if (e.getCause() instanceof SSLException ssl && insecureHosts.contains(host)) {
         RegistryApi http = new RegistryApi(host, true, credential, timeout);
         http.probePlain();
@@ -103,6 +109,7 @@ public final class RegistryApi {
     try {
       send(HttpRequest.newBuilder(uri("/v2/")).GET(), HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {
+      close();
       throw unreachable(host, e);
     }
   }
@@ -192,7 +199,7 @@ public final class RegistryApi {
 
   private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) throws IOException {
     try {
-      return http.send(request.timeout(timeout).build(), handler);
+      return http.get().send(request.timeout(timeout).build(), handler);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

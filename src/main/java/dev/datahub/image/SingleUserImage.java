@@ -7,6 +7,7 @@ import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainer;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.event.events.TimerEvent;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
@@ -67,14 +68,18 @@ public final class SingleUserImage {
       String hashTag) {}
 
   public BuiltImage build(ImageSpec spec) {
-    Plan plan = plan(spec);
-    if (plan.target().isPresent() && !spec.force()) {
-      Optional<BuiltImage> existing = reuseExisting(plan);
-      if (existing.isPresent()) {
-        return record(existing.get(), spec);
+    try {
+      Plan plan = planWithRegistries(spec);
+      if (plan.target().isPresent() && !spec.force()) {
+        Optional<BuiltImage> existing = reuseExisting(plan);
+        if (existing.isPresent()) {
+          return record(existing.get(), spec);
+        }
       }
+      return record(containerize(plan), spec);
+    } finally {
+      closeRegistries();
     }
-    return record(containerize(plan), spec);
   }
 
   /** What {@link #validate} checked without any network: parsed references and planned layers. */
@@ -108,6 +113,20 @@ public final class SingleUserImage {
 
   /** Validates the spec, reaches the registries once and computes the content-hash tag. */
   public Plan plan(ImageSpec spec) {
+    try {
+      return planWithRegistries(spec);
+    } finally {
+      closeRegistries();
+    }
+  }
+
+  /** Stops the registry clients (their selector threads would delay the JVM's exit by ~0.3 s). */
+  private void closeRegistries() {
+    registries.values().forEach(RegistryApi::close);
+    registries.clear();
+  }
+
+  private Plan planWithRegistries(ImageSpec spec) {
     insecureHosts = spec.allowInsecureRegistries();
     Checked checked = validate(spec);
     // Every registry the build touches is probed, a base pinned by digest too: one not listed must answer over
@@ -169,8 +188,11 @@ public final class SingleUserImage {
     }
     ImageReference base = plan.base().get();
     String pinned = ImageReference.of(base.getRegistry(), base.getRepository(), null, plan.baseDigest()).toString();
-    Map<String, BaseImageLayers.Directory> directories =
-        BaseImageLayers.open(pinned, spec.allowInsecureRegistries(), credentials, spec.cacheDirectory()).directories();
+    Map<String, BaseImageLayers.Directory> directories;
+    try (BaseImageLayers layers = BaseImageLayers.open(pinned, spec.allowInsecureRegistries(), credentials,
+        spec.cacheDirectory())) {
+      directories = layers.directories();
+    }
     return ImageFiles.plan(spec.content(), spec.extraLayers(), spec.projectDirectory(), directories);
   }
 
@@ -320,7 +342,8 @@ public final class SingleUserImage {
           .addEventHandler(LogEvent.class, event -> {
             log.debug("jib: " + event.getMessage());
             progress.onLog(event);
-          });
+          })
+          .addEventHandler(TimerEvent.class, progress::onTimer);
 
       JibContainer container = insecure ? CredentialsOverHttp.allowDuring(() -> builder.containerize(containerizer))
           : builder.containerize(containerizer);
@@ -427,9 +450,20 @@ public final class SingleUserImage {
     return image;
   }
 
-  /** Collects Jib's per-blob log events and turns them into one line per layer. */
+  /**
+   * Collects Jib's per-blob events and turns them into one line per layer, counting only bytes the
+   * registry received. A blob is present (Jib logs "Skipping push; BLOB already exists …"), mounted
+   * (Jib's "pushBlob POST digest" request, a cross-repository mount from the base's repository, was
+   * answered 201, so no "pushBlob PATCH" followed on that timer) or uploaded (its bytes were PATCHed).
+   */
   private static final class LayerProgress {
+    private static final String POST = "pushBlob POST ";
+    private static final String PATCH = "pushBlob PATCH";
+
     private final Set<String> alreadyPresent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<TimerEvent.Timer, String> posted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> postedDigests = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Jib names every blob it does not push ("Skipping push/pull; BLOB already exists …"). */
     void onLog(LogEvent event) {
@@ -440,6 +474,33 @@ public final class SingleUserImage {
       }
     }
 
+    void onTimer(TimerEvent event) {
+      String description = event.getDescription();
+      if (event.getState() == TimerEvent.State.START && description.startsWith(POST)) {
+        String digest = Digest.in(description);
+        if (digest != null) {
+          posted.put(event.getTimer(), digest);
+          postedDigests.add(digest);
+        }
+      } else if (event.getState() == TimerEvent.State.LAP && description.startsWith(PATCH)) {
+        String digest = posted.get(event.getTimer());
+        if (digest != null) {
+          sent.add(digest);
+        }
+      }
+    }
+
+    /** How a blob reached the target repository. */
+    enum Outcome { UPLOADED, MOUNTED, PRESENT }
+
+    Outcome outcome(String digest) {
+      if (alreadyPresent.contains(digest)) {
+        return Outcome.PRESENT;
+      }
+      // a POST without a PATCH is a mount the registry accepted; anything else we did not see counts as sent
+      return postedDigests.contains(digest) && !sent.contains(digest) ? Outcome.MOUNTED : Outcome.UPLOADED;
+    }
+
     void report(Plan plan, RegistryApi registry, String repository, String digest, StepLog log) throws IOException {
       ManifestLayers manifest = ManifestLayers.read(registry, repository, digest);
       List<ManifestLayers.Blob> layers = manifest.layers();
@@ -447,24 +508,31 @@ public final class SingleUserImage {
       int baseCount = layers.size() - ours;
       long uploadedBytes = 0;
       int uploadedBlobs = 0;
+      int mountedBlobs = 0;
       for (int i = 0; i < layers.size(); i++) {
         ManifestLayers.Blob blob = layers.get(i);
         String name = i < baseCount ? "base layer " + (i + 1) : "layer '" + plan.layers().get(i - baseCount).name() + "'";
-        boolean uploaded = !alreadyPresent.contains(blob.digest());
-        if (uploaded) {
-          uploadedBytes += blob.size();
-          uploadedBlobs++;
-          log.info(name + ": uploaded " + blob.size() + " bytes (" + blob.digest().substring(0, 19) + ")");
-        } else {
-          log.info(name + ": already present (" + blob.digest().substring(0, 19) + ")");
+        String shortDigest = blob.digest().substring(0, 19);
+        switch (outcome(blob.digest())) {
+          case UPLOADED -> {
+            uploadedBytes += blob.size();
+            uploadedBlobs++;
+            log.info(name + ": uploaded " + blob.size() + " bytes (" + shortDigest + ")");
+          }
+          case MOUNTED -> {
+            mountedBlobs++;
+            log.info(name + ": mounted from the base's repository, 0 bytes sent (" + shortDigest + ")");
+          }
+          case PRESENT -> log.info(name + ": already present (" + shortDigest + ")");
         }
       }
-      boolean configUploaded = !alreadyPresent.contains(manifest.config().digest());
+      boolean configUploaded = outcome(manifest.config().digest()) == Outcome.UPLOADED;
       if (configUploaded) {
         uploadedBytes += manifest.config().size();
         uploadedBlobs++;
       }
-      log.info("Uploaded " + uploadedBlobs + " blob(s), " + uploadedBytes + " bytes" + (configUploaded ? " (incl. config)" : ""));
+      log.info("Uploaded " + uploadedBlobs + " blob(s), " + uploadedBytes + " bytes" + (configUploaded ? " (incl. config)" : "")
+          + (mountedBlobs > 0 ? "; mounted " + mountedBlobs + " blob(s) from the base's repository" : ""));
     }
   }
 }

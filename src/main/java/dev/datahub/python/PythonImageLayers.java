@@ -36,11 +36,14 @@ public final class PythonImageLayers {
       base = BaseImageFiles.fromDistInfoFiles(spec.sitePackages(), image.content().size(), Map.of());
     } else {
       log.info("Reading the Python of base image " + image.from() + " (cached per base digest)");
-      BaseImageLayers layers = BaseImageLayers.open(image.from(), image.allowInsecureRegistries(), credentials,
-          image.cacheDirectory());
-      BasePython.Query query = BasePython.query(python);
-      contents = layers.scan(query.cacheKey(), query.files(), BaseImageLayers.ALL_DIRECTORIES, query.entries(),
-          BasePython::keep);
+      int baseLayers;
+      try (BaseImageLayers layers = BaseImageLayers.open(image.from(), image.allowInsecureRegistries(), credentials,
+          image.cacheDirectory())) {
+        baseLayers = layers.layerCount();
+        BasePython.Query query = BasePython.query(python);
+        contents = layers.scan(query.cacheKey(), query.files(), BaseImageLayers.ALL_DIRECTORIES, query.entries(),
+            BasePython::keep);
+      }
       BasePython found = BasePython.detect(contents, python, image.from());
       if (!contents.entries().containsKey(found.executable())) {
         log.warn("python: base image " + image.from() + " has " + found.siteDirs().get(0) + " but no "
@@ -50,7 +53,7 @@ public final class PythonImageLayers {
       log.info("python: base image has " + found.describe() + "; installing into " + spec.sitePackages()
           + " for " + String.join(", ", spec.platforms()));
       base = BaseImageFiles.fromSitePackages(found.siteDirsWithTarget(spec.sitePackages()),
-          layers.layerCount() + image.content().size(), contents.files());
+          baseLayers + image.content().size(), contents.files());
     }
     BaseImageLayers.Directory siteDir = contents.directories().get(spec.sitePackages());
     String owner = siteDir == null ? "0:0" : siteDir.owner();

@@ -1,6 +1,7 @@
 package dev.datahub.python;
 
 import dev.datahub.DataHubException;
+import dev.datahub.OwnedHttpClient;
 import dev.datahub.image.ImageLayer;
 import dev.datahub.image.ImageLayer.ImageFile;
 import dev.datahub.log.StepLog;
@@ -36,14 +37,15 @@ public final class PythonPackages {
   /** Layer limit of Docker/containerd overlay images. */
   public static final int MAX_IMAGE_LAYERS = 127;
 
-  private final HttpClient http;
+  /** Built only when something is downloaded (a cached or find-links build fetches nothing); stopped after install. */
+  private final OwnedHttpClient http;
 
   public PythonPackages() {
-    this(SimpleIndex.defaultClient());
+    this.http = OwnedHttpClient.lazy(SimpleIndex::defaultClient);
   }
 
   public PythonPackages(HttpClient http) {
-    this.http = http;
+    this.http = OwnedHttpClient.borrowed(http);
   }
 
   /** What {@link #install} produced: the installed packages and their layers. */
@@ -60,6 +62,14 @@ public final class PythonPackages {
   }
 
   public Result install(PythonSpec spec, BaseImageFiles base, StepLog log) {
+    try {
+      return installWithClient(spec, base, log);
+    } finally {
+      http.close();
+    }
+  }
+
+  private Result installWithClient(PythonSpec spec, BaseImageFiles base, StepLog log) {
     int bound = Math.min(spec.maxLayers(), MAX_IMAGE_LAYERS - base.layerCount());
     if (bound < 1) {
       throw new DataHubException("the image already has " + base.layerCount() + " layers, no room for Python layers "

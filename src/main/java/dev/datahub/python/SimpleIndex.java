@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.function.Supplier;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -32,9 +33,14 @@ public final class SimpleIndex implements PackageSource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
 
   public SimpleIndex(String url, HttpClient http) {
+    this(url, () -> http);
+  }
+
+  /** {@code http} is asked for a client only when a page is fetched. */
+  public SimpleIndex(String url, Supplier<HttpClient> http) {
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
     this.http = http;
   }
@@ -59,7 +65,7 @@ public final class SimpleIndex implements PackageSource {
           .timeout(Duration.ofSeconds(60))
           .GET()
           .build();
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = http.get().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
       throw unreachable(page, "timed out");
     } catch (ConnectException e) {

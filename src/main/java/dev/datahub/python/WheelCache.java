@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
+import java.util.function.Supplier;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -30,11 +31,16 @@ import java.util.Optional;
 public final class WheelCache {
 
   private final Path dir;
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
   private long downloadedBytes;
   private int downloads;
 
   public WheelCache(Path dir, HttpClient http) {
+    this(dir, () -> http);
+  }
+
+  /** {@code http} is asked for a client only when a wheel is downloaded. */
+  public WheelCache(Path dir, Supplier<HttpClient> http) {
     this.dir = dir;
     this.http = http;
   }
@@ -126,7 +132,7 @@ public final class WheelCache {
         .build();
     HttpResponse<InputStream> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      response = http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       throw failed(file, "timed out");
     } catch (ConnectException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.datahub.DataHubException;
+import dev.datahub.OwnedHttpClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,10 +57,9 @@ final class ChartRepository {
    * index entry without a digest is refused unless the pom pins the archive's digest.
    */
   static byte[] download(ChartSource chart) {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
     String base = chart.location().endsWith("/") ? chart.location() : chart.location() + "/";
-    try {
+    try (OwnedHttpClient owned = OwnedHttpClient.http11(TIMEOUT, HttpClient.Redirect.NORMAL)) {
+      HttpClient http = owned.get();
       JsonNode index = YAML.readTree(get(http, URI.create(base + "index.yaml"), chart));
       JsonNode entry = null;
       for (JsonNode candidate : index.path("entries").path(chart.name())) {

@@ -34,8 +34,8 @@ final class OciChartRegistry {
     String repository = rest.substring(slash + 1);
     String tag = chart.version().replace('+', '_'); // Helm's tag for a version with build metadata
     boolean loopback = host.startsWith("127.0.0.1:") || host.startsWith("localhost:") || host.equals("localhost");
-    RegistryApi registry = RegistryApi.connect(host, loopback ? Set.of(host) : Set.of(), Optional.empty(), TIMEOUT);
-    try {
+    try (RegistryApi registry = RegistryApi.connect(host, loopback ? Set.of(host) : Set.of(), Optional.empty(),
+        TIMEOUT)) {
       RegistryApi.Manifest manifest = registry.manifest(repository, tag).orElseThrow(() -> new DataHubException(
           "chart " + chart.location() + " has no version " + chart.version() + " — check <oci> and <version>"));
       String layer = null;

@@ -3,6 +3,7 @@ package dev.datahub.smoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.datahub.DataHubException;
+import dev.datahub.OwnedHttpClient;
 import dev.datahub.log.StepLog;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -45,21 +46,22 @@ public final class HubClient {
   private final URI hubUrl;
   private final HubToken token;
   private final StepLog log;
-  private final HttpClient http;
+  private final OwnedHttpClient http;
 
   public HubClient(URI hubUrl, HubToken token, StepLog log) {
     this.hubUrl = hubUrl;
     this.token = token;
     this.log = log;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http = OwnedHttpClient.http11(CONNECT_TIMEOUT, HttpClient.Redirect.NEVER);
   }
 
   HttpClient http() {
-    return http;
+    return http.get();
+  }
+
+  /** Stops the HTTP client once nothing more will be sent (its selector thread would delay the JVM's exit). */
+  void close() {
+    http.close();
   }
 
   HubToken token() {
@@ -225,7 +227,7 @@ public final class HubClient {
     });
     JsonNode last = null;
     try {
-      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response = http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
       if (response.statusCode() != 200) {
         response.body().close();
         return Optional.empty();
@@ -338,7 +340,7 @@ public final class HubClient {
       deadline.check(doing);
       Duration timeout = deadline.remaining().compareTo(REQUEST_TIMEOUT) < 0 ? deadline.remaining() : REQUEST_TIMEOUT;
       try {
-        HttpResponse<String> response = http.send(request(method, uri, body, timeout).build(),
+        HttpResponse<String> response = http.get().send(request(method, uri, body, timeout).build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         log.debug(method + " " + uri + " -> " + response.statusCode());
         return new Response(response.statusCode(), response.body());

@@ -69,6 +69,7 @@ public final class SmokeTest {
       } catch (IllegalStateException alreadyShuttingDown) {
         // the hook is running or ran; cleanup is idempotent
       }
+      hub.close();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }

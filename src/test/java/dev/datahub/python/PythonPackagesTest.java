@@ -178,6 +178,21 @@ class PythonPackagesTest {
   }
 
   @Test
+  void findLinksWithNoIndexStartsNoHttpClientAndAnIndexBuildLeavesNoneRunning() throws Exception {
+    java.util.Set<String> before = dev.datahub.OwnedHttpClientTest.selectorThreads();
+    packages().layers(spec(fullLock()).withIndex("none").withFindLinks(wheels), BaseImageFiles.none(), StepLog.silent());
+    assertEquals(before, dev.datahub.OwnedHttpClientTest.selectorThreads(), "<index>none</index>: no client was created");
+
+    try (PythonIndexServer index = PythonIndexServer.serve(wheels, Form.JSON)) {
+      PythonPackages.Result fetched = packages().install(PythonSpec.of(fullLock(), work.resolveSibling("fresh-cache"),
+          work.resolveSibling("fresh-work")).withIndex(index.indexUrl()), BaseImageFiles.none(), StepLog.silent());
+      assertTrue(fetched.downloads() > 0, "this build downloaded through a client");
+    }
+    assertEquals(before, dev.datahub.OwnedHttpClientTest.selectorThreads(),
+        "the client that downloaded from the index is stopped after install (no exit delay)");
+  }
+
+  @Test
   void addingOnePackageChangesOnlyItsLayer() throws Exception {
     Path lock = fullLock();
     PythonSpec spec = spec(lock).withIndex("none").withFindLinks(wheels);

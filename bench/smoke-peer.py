@@ -1,0 +1,121 @@
+"""Smoke test: `mvn datahub:smoke-test` against a peer written with requests + websocket-client, on the same local hub.
+
+Usage: /usr/bin/python3 bench/smoke-peer.py [pairs=5]
+The peer does the same work: create user, start server, wait ready, start kernel, execute the notebook's code cells
+(src/test/resources/notebooks/ok.ipynb), delete kernel, stop server, delete user. It prints its own "reported" time
+(first request to last answer, as the plugin's report does) and both commands' whole times, medians of interleaved
+pairs, and the ratios. The hub is fixtures/LocalJupyterHub, started once by dev.datahub.bench.HubForBench.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+
+sys.dont_write_bytecode = True  # nothing generated next to the scripts
+sys.path.insert(0, os.path.dirname(__file__))
+import benchlib  # noqa: E402
+
+WORK = os.path.join(benchlib.TARGET, 'bench-smoke-peer')
+NOTEBOOK = os.path.join(benchlib.ROOT, 'src/test/resources/notebooks/ok.ipynb')
+USER = 'bench-peer'
+
+
+def peer(hub, token):
+    """The peer itself; returns seconds from its first request to its last answer."""
+    import requests
+    import websocket
+    t0 = time.monotonic()
+    s = requests.Session()
+    s.headers['Authorization'] = 'token ' + token
+    api = hub.rstrip('/') + '/hub/api'
+    s.post(api + '/users/' + USER).raise_for_status()
+    r = s.post(api + '/users/%s/server' % USER)
+    r.raise_for_status()
+    while True:
+        user = s.get(api + '/users/' + USER).json()
+        server = user.get('servers', {}).get('')
+        if server and server.get('ready'):
+            break
+        time.sleep(0.05)
+    base = hub.rstrip('/') + server['url']
+    kernel = s.post(base + 'api/kernels', json={'name': 'python3'})
+    kernel.raise_for_status()
+    kid = kernel.json()['id']
+    ws = websocket.create_connection(re.sub('^http', 'ws', base) + 'api/kernels/%s/channels' % kid,
+                                     header=['Authorization: token ' + token], timeout=30)
+    with open(NOTEBOOK) as f:
+        cells = [c for c in json.load(f)['cells'] if c['cell_type'] == 'code']
+    for cell in cells:
+        code = cell['source'] if isinstance(cell['source'], str) else ''.join(cell['source'])
+        mid = uuid.uuid4().hex
+        ws.send(json.dumps({'header': {'msg_id': mid, 'msg_type': 'execute_request', 'username': USER,
+                                       'session': mid, 'version': '5.3', 'date': ''},
+                            'parent_header': {}, 'metadata': {}, 'channel': 'shell',
+                            'content': {'code': code, 'silent': False, 'store_history': False,
+                                        'user_expressions': {}, 'allow_stdin': False, 'stop_on_error': True}}))
+        reply = idle = False
+        while not (reply and idle):
+            msg = json.loads(ws.recv())
+            if msg.get('parent_header', {}).get('msg_id') != mid:
+                continue
+            if msg['msg_type'] == 'execute_reply':
+                if msg['content']['status'] != 'ok':
+                    raise SystemExit('cell failed: %s' % msg['content'])
+                reply = True
+            elif msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
+                idle = True
+    ws.close()
+    s.delete(base + 'api/kernels/' + kid).raise_for_status()
+    s.delete(api + '/users/%s/server' % USER).raise_for_status()
+    while s.get(api + '/users/' + USER).json().get('servers', {}).get(''):
+        time.sleep(0.05)
+    s.delete(api + '/users/' + USER).raise_for_status()
+    return time.monotonic() - t0
+
+
+CONFIGURATION = '''<smokeTest><hubUrl>%s</hubUrl><tokenEnv>BENCH_HUB_TOKEN</tokenEnv>
+      <notebooks><notebook>%s</notebook></notebooks></smokeTest>'''
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == '--peer-only':
+        hub, token = open(sys.argv[2]).read().split()
+        print('%.2f' % peer(hub, token))
+        return
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    benchlib.rmtree(WORK)
+    os.makedirs(WORK)
+    repo, settings = benchlib.plugin_repository()
+    hub_fixture = benchlib.Fixture('HubForBench', WORK)
+    with hub_fixture as (hub, token):
+        hubfile = hub_fixture.file
+        benchlib.write_pom(WORK, 'smoke-peer', CONFIGURATION % (hub, NOTEBOOK))
+        env = dict(os.environ, BENCH_HUB_TOKEN=token)
+        mvn = ['mvn', '-B', '-s', settings, '-Dmaven.repo.local=' + repo]
+        goal = 'dev.datahub:datahub-maven-plugin:%s:smoke-test' % benchlib.plugin_version()
+        benchlib.timed(mvn + [goal], WORK, env)  # fills the private repository, warms the hub
+        reported = {'ours': [], 'peer': []}
+
+        def ours():
+            took, out = benchlib.timed(mvn + ['-o', goal], WORK, env)
+            m = re.search(r'Smoke test of .*?: PASSED in ([0-9.]+) ?s', out)
+            reported['ours'].append(float(m.group(1)) if m else float('nan'))
+            return took
+
+        def whole_peer():
+            took, out = benchlib.timed(['/usr/bin/python3', __file__, '--peer-only', hubfile], WORK)
+            reported['peer'].append(float(out.split()[-1]))
+            return took
+
+        whole_peer()
+        a, b = benchlib.pairs(n, ours, whole_peer)
+        benchlib.report('smoke test, whole commands', 'mvn datahub:smoke-test', a, 'requests+websocket', b)
+        benchlib.report('smoke test, reported times', 'plugin report', reported['ours'], 'peer t0..end',
+                        reported['peer'][1:])
+
+
+if __name__ == '__main__':
+    main()

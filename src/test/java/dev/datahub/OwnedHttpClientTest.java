@@ -1,0 +1,70 @@
+package dev.datahub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+public class OwnedHttpClientTest {
+
+  /** Names of the live selector threads of java.net.http clients (one per client, until it is stopped). */
+  public static Set<String> selectorThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("HttpClient-") && n.endsWith("-SelectorManager")).collect(Collectors.toSet());
+  }
+
+  @Test
+  void noClientUntilUsedAndNoSelectorThreadAfterCloseEvenAfterRequests() throws Exception {
+    Set<String> before = selectorThreads();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(200, 2);
+      exchange.getResponseBody().write("ok".getBytes());
+      exchange.close();
+    });
+    server.start();
+    try (OwnedHttpClient owned = OwnedHttpClient.http11(Duration.ofSeconds(5), HttpClient.Redirect.NEVER)) {
+      assertFalse(owned.created());
+      assertEquals(before, selectorThreads(), "nothing started before the first request");
+      URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+      HttpClient first = owned.get();
+      assertEquals("ok", first.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals(before.size() + 1, selectorThreads().size());
+      owned.close();
+      assertEquals(before, selectorThreads(), "close() ended the selector thread, with a kept-alive connection open");
+
+      HttpClient second = owned.get();
+      assertNotSame(first, second, "a closed client is rebuilt on the next use");
+      assertEquals("ok", second.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
+    } finally {
+      server.stop(0);
+    }
+    assertEquals(before, selectorThreads());
+  }
+
+  @Test
+  void aBorrowedClientKeepsRunning() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/")).build(),
+        HttpResponse.BodyHandlers.discarding()).exceptionally(e -> null).join();
+    Set<String> running = selectorThreads();
+    OwnedHttpClient borrowed = OwnedHttpClient.borrowed(client);
+    assertSame(client, borrowed.get());
+    borrowed.close();
+    assertEquals(running, selectorThreads(), "someone else's client is not stopped");
+    OwnedHttpClient.stop(client);
+    assertTrue(selectorThreads().size() < running.size());
+  }
+}
