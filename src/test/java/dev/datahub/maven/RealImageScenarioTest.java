@@ -215,9 +215,7 @@ class RealImageScenarioTest {
     mojo.project = project;
     mojo.chart = new ChartConfig();
     mojo.chart.directory = ReleaseFixture.CHART.toFile();
-    mojo.environments = new Environments();
-    mojo.environments.staging = env(MockCluster.STAGING_CONTEXT, "staging");
-    mojo.environments.prod = env(MockCluster.PROD_CONTEXT, "prod");
+    mojo.environments = HubEnvironments.of(fx, hub);
     mojo.commit = "0123abcd";
     mojo.keepRecords = 5;
     mojo.smokeTest = new SmokeTestConfiguration();
@@ -227,19 +225,8 @@ class RealImageScenarioTest {
     return mojo;
   }
 
-  private EnvironmentConfig env(String context, String namespace) {
-    EnvironmentConfig c = new EnvironmentConfig();
-    c.kubeContext = context;
-    c.kubeconfig = fx.cluster.kubeconfig().toFile();
-    c.namespace = namespace;
-    c.release = "hub";
-    c.timeout = "30s";
-    c.hubUrl = hub.url().toString();
-    return c;
-  }
-
   private DeploymentRecord latest(String environment) {
-    return new DeploymentRecords(fx.cluster.client(), environment, environment, 5).latest().orElseThrow();
+    return HubEnvironments.latest(fx, environment);
   }
 
   private static void assertNothingLeft() {
