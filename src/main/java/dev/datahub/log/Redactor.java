@@ -1,5 +1,6 @@
 package dev.datahub.log;
 
+import dev.datahub.Wording;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -110,6 +111,11 @@ public final class Redactor {
       @Override
       public void debug(String line) {
         delegate.debug(redact(line));
+      }
+
+      @Override
+      public Wording wording() {
+        return delegate.wording();
       }
     };
   }

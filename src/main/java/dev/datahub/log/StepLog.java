@@ -1,5 +1,7 @@
 package dev.datahub.log;
 
+import dev.datahub.Wording;
+
 /**
  * Where the core reports progress. The Maven layer adapts Maven's log; tests capture lines.
  * Implementations must pass every line through a {@link Redactor} before it leaves the process.
@@ -11,6 +13,11 @@ public interface StepLog {
   void warn(String line);
 
   void debug(String line);
+
+  /** How this log's reader names a setting ({@link dev.datahub.Fix}); the Maven log words them as Maven does. */
+  default Wording wording() {
+    return Wording.NEUTRAL;
+  }
 
   /** A log that drops everything; for callers that do not care about progress. */
   static StepLog silent() {

@@ -51,8 +51,8 @@ public abstract class AbstractDataHubMojo extends AbstractMojo {
     try {
       run();
     } catch (DataHubException e) {
-      // The core's message already says what to change; a stack trace would only hide it.
-      throw new MojoFailureException(redactor.redact(e.getMessage()));
+      // The core's message already says what to change (its fixes in Maven's words); a stack trace would only hide it.
+      throw new MojoFailureException(redactor.redact(e.message(MavenWording.INSTANCE)));
     } catch (RuntimeException e) {
       throw new MojoExecutionException(redactor.redact(goalName() + " failed unexpectedly: " + e), e);
     }

@@ -1,5 +1,6 @@
 package dev.datahub.maven;
 
+import dev.datahub.Wording;
 import dev.datahub.log.StepLog;
 import org.apache.maven.plugin.logging.Log;
 
@@ -25,5 +26,10 @@ final class MavenStepLog implements StepLog {
   @Override
   public void debug(String line) {
     log.debug(line);
+  }
+
+  @Override
+  public Wording wording() {
+    return MavenWording.INSTANCE;
   }
 }

@@ -61,7 +61,7 @@ public class PlanMojo extends AbstractReleaseMojo {
     try {
       return imageRef();
     } catch (DataHubException e) {
-      log().info("No image to plan with (" + e.getMessage() + "); planning chart and values only");
+      log().info("No image to plan with (" + e.message(MavenWording.INSTANCE) + "); planning chart and values only");
       return null;
     }
   }

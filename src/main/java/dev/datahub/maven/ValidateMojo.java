@@ -117,8 +117,8 @@ public class ValidateMojo extends AbstractReleaseMojo {
     try {
       log().info("valid " + check.run());
     } catch (DataHubException e) {
-      problems.add(redactor.redact(e.getMessage()));
-      log().warn("invalid " + what + ": " + redactor.redact(e.getMessage()));
+      problems.add(redactor.redact(e.message(MavenWording.INSTANCE)));
+      log().warn("invalid " + what + ": " + redactor.redact(e.message(MavenWording.INSTANCE)));
     }
   }
 }
