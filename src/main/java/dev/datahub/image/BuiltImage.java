@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,11 +80,11 @@ public record BuiltImage(
     try {
       return JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), BuiltImage.class);
     } catch (NoSuchFileException e) {
-      throw new DataHubException("no built image at " + file
-          + " — run 'mvn package' (datahub:build-image) first, or pass -Ddatahub.image=<repository>@sha256:<digest>");
+      throw new DataHubException("no built image at " + file + " — run {} first, or pass {}",
+          Fix.inPhase("build-image", "package"), Fix.property("datahub.image", "<repository>@sha256:<digest>"));
     } catch (IOException | IllegalArgumentException e) {
-      throw new DataHubException("cannot read " + file + ": " + e.getMessage()
-          + " — delete it and run datahub:build-image again");
+      throw new DataHubException("cannot read " + file + ": " + e.getMessage() + " — delete it and run {} again",
+          Fix.goal("build-image"));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.datahub.image;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import dev.datahub.OwnedHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,11 +83,10 @@ public final class RegistryApi implements AutoCloseable {
         return http;
       }
       if (looksLikePlainHttp(e)) {
-        throw new DataHubException("registry " + host + " speaks plain HTTP, not HTTPS — if you trust it, list it in"
-            + " <allowInsecureRegistries> (or -Ddatahub.image.allowInsecureRegistries=" + host + ")");
+        throw speaksPlainHttp(host);
       }
       throw new DataHubException("TLS to registry " + host + " failed: " + e.getMessage()
-          + " — import its CA certificate into the Java truststore, or list it in <allowInsecureRegistries>");
+          + " — import its CA certificate into the Java truststore, or list it in {}", Fix.element("allowInsecureRegistries"));
     } catch (ConnectException | HttpConnectTimeoutException e) {
       https.close();
       throw unreachable(host, e);
@@ -98,8 +98,7 @@ public final class RegistryApi implements AutoCloseable {
         return http;
       }
       if (e.getCause() instanceof SSLException ssl && looksLikePlainHttp(ssl)) {
-        throw new DataHubException("registry " + host + " speaks plain HTTP, not HTTPS — if you trust it, list it in"
-            + " <allowInsecureRegistries> (or -Ddatahub.image.allowInsecureRegistries=" + host + ")");
+        throw speaksPlainHttp(host);
       }
       throw unreachable(host, e);
     }
@@ -117,6 +116,12 @@ public final class RegistryApi implements AutoCloseable {
   private static boolean looksLikePlainHttp(SSLException e) {
     String m = String.valueOf(e.getMessage());
     return m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext");
+  }
+
+  private static DataHubException speaksPlainHttp(String host) {
+    return new DataHubException("registry " + host + " speaks plain HTTP, not HTTPS — if you trust it, list it in"
+        + " {} (or {})", Fix.element("allowInsecureRegistries"),
+        Fix.property("datahub.image.allowInsecureRegistries", host));
   }
 
   private static DataHubException unreachable(String host, Exception e) {
@@ -187,7 +192,7 @@ public final class RegistryApi implements AutoCloseable {
     }
     if (status == 401 || status == 403) {
       throw new DataHubException("registry " + host + " refused access to " + what + " (HTTP " + status + ")"
-          + " — add a <server> with id '" + host + "' and your username/password to settings.xml, or 'docker login " + host + "'");
+          + " — {}, or 'docker login " + host + "'", Fix.credentials(host, "your username/password"));
     }
     throw new DataHubException("registry " + host + " answered HTTP " + status + " for " + what
         + " — check the image reference");
