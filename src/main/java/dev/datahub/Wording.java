@@ -4,7 +4,8 @@ import java.util.stream.Collectors;
 
 /**
  * How a front end names a {@link Fix}. {@link #NEUTRAL} is the core's own wording, for callers without a front end
- * (tests, other tools): it names the setting and its value without any build tool's syntax.
+ * (tests, other tools): it names the setting and its value without any build tool's syntax; a configuration element
+ * keeps the configuration's own notation, {@code <chart><digest>}.
  */
 public interface Wording {
 
@@ -17,7 +18,7 @@ public interface Wording {
         return p.value() == null ? p.name() : p.name() + "=" + p.value();
       }
       if (fix instanceof Fix.Element e) {
-        return String.join(".", e.path());
+        return e.path().stream().map(n -> "<" + n + ">").collect(Collectors.joining()); // the configuration's notation
       }
       if (fix instanceof Fix.Credentials c) {
         return "add " + c.what() + " for '" + c.serverId() + "' to the build's credentials";

@@ -1,7 +1,5 @@
 package dev.datahub.image;
 
-import java.util.concurrent.Callable;
-
 /**
  * Jib sends credentials over plain HTTP only when the JVM-global system property {@code sendCredentialsOverHttp} is
  * {@code true} when a build starts (it is read once, when Jib builds its HTTP client). Under {@code mvn -T} several
@@ -21,16 +19,6 @@ final class CredentialsOverHttp {
   private static String saved;
 
   private CredentialsOverHttp() {}
-
-  /** Runs {@code call} with the property {@code true}; other builds may hold it at the same time. */
-  static <T> T allowDuring(Callable<T> call) throws Exception {
-    acquire();
-    try {
-      return call.call();
-    } finally {
-      release();
-    }
-  }
 
   static void acquire() {
     synchronized (LOCK) {
