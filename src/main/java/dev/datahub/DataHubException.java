@@ -13,12 +13,13 @@ public class DataHubException extends RuntimeException {
   private final Words words;
 
   public DataHubException(String message) {
-    this(Words.of(message));
+    super(message);
+    this.words = Words.of(String.valueOf(message));
   }
 
   public DataHubException(String message, Throwable cause) {
     super(message, cause);
-    this.words = Words.of(message);
+    this.words = Words.of(String.valueOf(message));
   }
 
   /** {@code template}'s {@code {}} stand for the fixes (or nested {@link Words}), in order. */

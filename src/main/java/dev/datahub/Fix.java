@@ -43,8 +43,8 @@ public sealed interface Fix {
     return new Credentials(serverId, what);
   }
 
-  static Goal goal(String name) {
-    return new Goal(name, null, false, List.of());
+  static Goal goal(String name, Property... with) {
+    return new Goal(name, null, false, List.of(with));
   }
 
   /** The goal as a command to type, e.g. {@code mvn datahub:status}. */

@@ -18,8 +18,8 @@ public class StatusMojo extends AbstractReleaseMojo {
         EnvironmentStatus status = EnvironmentStatus.of(hubRelease(name));
         statuses.put(name, status);
         status.lines().forEach(log()::info);
-      } catch (DataHubException | io.fabric8.kubernetes.client.KubernetesClientException e) {
-        log().warn(name + ": unavailable — " + e.getMessage());
+      } catch (DataHubException e) {
+        log().warn(name + ": unavailable — " + e.message(log().wording()));
       }
     }
     if (statuses.containsKey("staging") && statuses.containsKey("prod")) {

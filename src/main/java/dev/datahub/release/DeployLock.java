@@ -1,6 +1,7 @@
 package dev.datahub.release;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import dev.datahub.log.StepLog;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -216,7 +217,7 @@ public final class DeployLock implements AutoCloseable {
     if (lostTo != null) {
       throw new DataHubException("deploy lock Lease " + NAME + " in namespace " + namespace + " was lost to '" + lostTo
           + "' while this run was working (it was not renewed within " + expiry.toSeconds() + " s) — check what the "
-          + "other run deployed (mvn datahub:status) before retrying");
+          + "other run deployed ({}) before retrying", Fix.command("status"));
     }
   }
 

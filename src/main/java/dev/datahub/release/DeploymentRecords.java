@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -155,8 +156,8 @@ public final class DeploymentRecords {
   public DeploymentRecord recordVerdict(boolean passed, String observedDigest, String hubUrl, String summary,
       String time, boolean failResult) {
     ConfigMap latest = stored().stream().findFirst().orElseThrow(() -> new DataHubException("no deployment record in "
-        + "namespace " + namespace + " for environment " + environment + " — deploy with datahub:deploy-staging before "
-        + "the smoke test"));
+        + "namespace " + namespace + " for environment " + environment + " — deploy with {} before the smoke test",
+        Fix.goal("deploy-staging")));
     DeploymentRecord record = parse(latest).withSmoke(new DeploymentRecord.SmokeOutcome(
         passed ? DeploymentRecord.SmokeStatus.PASSED : DeploymentRecord.SmokeStatus.FAILED, observedDigest, hubUrl,
         summary, time));

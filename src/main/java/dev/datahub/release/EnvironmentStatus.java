@@ -1,5 +1,7 @@
 package dev.datahub.release;
 
+import dev.datahub.DataHubException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +15,16 @@ public record EnvironmentStatus(
     String chart,
     DeploymentRecord lastRecord) {
 
+  /** Reads the release and its last record; a cluster that refuses or fails the reads is a {@link DataHubException}. */
   public static EnvironmentStatus of(HubRelease release) {
-    Optional<StoredRelease> latest = release.store().latest();
-    Optional<DeploymentRecord> record = release.records().latest();
+    Optional<StoredRelease> latest;
+    Optional<DeploymentRecord> record;
+    try {
+      latest = release.store().latest();
+      record = release.records().latest();
+    } catch (KubernetesClientException e) {
+      throw new DataHubException(String.valueOf(e.getMessage()), e); // status shows it as it is: the environment is unavailable
+    }
     return new EnvironmentStatus(release.environment().name(), latest.map(StoredRelease::revision).orElse(null),
         latest.map(StoredRelease::status).orElse("not installed"), latest.map(release::imageOf).orElse(null),
         latest.map(StoredRelease::chart).orElse(null), record.orElse(null));

@@ -4,6 +4,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.UpgradeCommand;
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ final class HelmDeployer {
       return Integer.parseInt(release.getRevision().trim());
     } catch (IllegalStateException e) {
       throw new DataHubException("helm upgrade of release " + env.release() + " in " + env.namespace() + " failed: "
-          + oneLine(e.getMessage()) + " — fix the chart or values (datahub:plan shows them)");
+          + oneLine(e.getMessage()) + " — fix the chart or values ({} shows them)", Fix.goal("plan"));
     } finally {
       delete(kubeconfig);
       prepared.close();

@@ -3,9 +3,11 @@ package dev.datahub.release;
 import com.marcnuri.helm.jni.HelmLib;
 import com.marcnuri.helm.jni.NativeLibrary;
 import com.sun.jna.Native;
+import dev.datahub.DataHubException;
+import dev.datahub.Fix;
+import dev.datahub.Words;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,8 +73,8 @@ public final class HelmNativeLibrary implements NativeLibrary {
       }
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot extract helm-java's native library into " + dir + ": " + e.getMessage()
-          + " — make the directory writable or set -Ddatahub.helmJava.cache to a writable one", e);
+      throw new DataHubException(Words.of("cannot extract helm-java's native library into " + dir + ": " + e.getMessage()
+          + " — make the directory writable or set {} to a writable one", Fix.property("datahub.helmJava.cache", null)), e);
     }
   }
 

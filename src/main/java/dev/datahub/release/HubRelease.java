@@ -1,6 +1,7 @@
 package dev.datahub.release;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.image.Digest;
@@ -226,7 +227,7 @@ public final class HubRelease {
     } else {
       to = history.stream().filter(r -> r.revision() < current.revision() && "superseded".equals(r.status()))
           .findFirst().orElseThrow(() -> new DataHubException("release " + env.release() + " has no earlier good "
-              + "revision than " + current.revision() + " — pass -Ddatahub.revision=N"));
+              + "revision than " + current.revision() + " — pass {}", Fix.property("datahub.revision", "N")));
     }
     log.info("Rolling " + env.name() + " back from revision " + current.revision() + " to revision " + to.revision()
         + " (" + to.chart() + ")");
@@ -267,8 +268,8 @@ public final class HubRelease {
     if (!recover) {
       throw new DataHubException("release " + env.release() + " in " + env.namespace() + " is stuck in "
           + stuck.status() + " at revision " + stuck.revision() + " (an interrupted Helm operation) and blocks every "
-          + "upgrade — rerun with -Ddatahub.recover=true to mark it failed and return to "
-          + good.map(g -> "revision " + g.revision()).orElse("the state before it"));
+          + "upgrade — rerun with {} to mark it failed and return to "
+          + good.map(g -> "revision " + g.revision()).orElse("the state before it"), Fix.property("datahub.recover", "true"));
     }
     log.warn("Recovering " + env.release() + ": revision " + stuck.revision() + " is " + stuck.status()
         + "; marking it failed");

@@ -1,6 +1,7 @@
 package dev.datahub.release;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.image.Digest;
 import java.util.regex.Matcher;
@@ -23,7 +24,8 @@ public record ImageRef(String repository, String tag, String digest) {
     Matcher m = REFERENCE.matcher(reference == null ? "" : reference.trim());
     if (!m.matches()) {
       throw new DataHubException("image '" + reference + "' has no digest — deploy only what build-image pushed: "
-          + "pass -Ddatahub.image=<repository>[:tag]@sha256:<64 hex> or run datahub:build-image");
+          + "pass {} or run {}", Fix.property("datahub.image", "<repository>[:tag]@sha256:<64 hex>"),
+          Fix.goal("build-image"));
     }
     return new ImageRef(m.group("repo"), m.group("tag") == null ? DEFAULT_TAG : m.group("tag"), m.group("digest"));
   }
@@ -31,7 +33,7 @@ public record ImageRef(String repository, String tag, String digest) {
   public static ImageRef of(BuiltImage built) {
     if (!built.pushed()) {
       throw new DataHubException("the image in image.json was not pushed (tarball only) — a cluster cannot pull it: "
-          + "run datahub:build-image with a registry");
+          + "run {} with a registry", Fix.goal("build-image"));
     }
     String tag = built.hashTag() != null ? built.hashTag() : built.tags().isEmpty() ? DEFAULT_TAG : built.tags().get(0);
     return new ImageRef(built.repository(), tag, built.digest());

@@ -2,6 +2,7 @@ package dev.datahub.release;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -66,7 +67,8 @@ public final class KubeTarget implements AutoCloseable {
     if (!contexts.contains(env.kubeContext())) {
       throw new DataHubException("kubeconfig " + file + " has no context '" + env.kubeContext() + "' required by "
           + "environment '" + env.name() + "' (it has " + contexts + ") — use the kubeconfig for that cluster "
-          + "(-Ddatahub." + env.name() + ".kubeconfig=… or KUBECONFIG), or fix <kubeContext>");
+          + "({} or KUBECONFIG), or fix {}", Fix.property("datahub." + env.name() + ".kubeconfig", "…"),
+          Fix.element("kubeContext"));
     }
     KubeTarget target = new KubeTarget(env, parsed);
     target.resolveRelativePaths(file.toAbsolutePath().getParent());

@@ -2,6 +2,7 @@ package dev.datahub.smoke;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.smoke.KernelSession.Execution;
@@ -188,12 +189,12 @@ public final class ImageTest {
     String runnable;
     if (image.tarball() != null) {
       if (!Files.isRegularFile(image.tarball())) {
-        throw new DataHubException("no image tarball at " + image.tarball() + " — run datahub:build-image first");
+        throw new DataHubException("no image tarball at " + image.tarball() + " — run {} first", Fix.goal("build-image"));
       }
       ContainerEngine.Result loaded = engine.run(List.of("load", "-i", image.tarball().toString()), seconds(total));
       if (!loaded.ok()) {
         throw new DataHubException(engine.name() + " could not load " + image.tarball() + ": " + loaded.tail(3)
-            + " — check the tarball (datahub:build-image writes it) and the engine's storage");
+            + " — check the tarball ({} writes it) and the engine's storage", Fix.goal("build-image"));
       }
       runnable = image.imageId().substring("sha256:".length());
     } else {

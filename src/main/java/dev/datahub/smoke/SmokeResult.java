@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,10 +80,10 @@ public record SmokeResult(
     try {
       return JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), SmokeResult.class);
     } catch (NoSuchFileException e) {
-      throw new DataHubException("no smoke-test result at " + file + " — run datahub:smoke-test first");
+      throw new DataHubException("no smoke-test result at " + file + " — run {} first", Fix.goal("smoke-test"));
     } catch (IOException e) {
       throw new DataHubException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse("")
-          + " — run datahub:smoke-test again");
+          + " — run {} again", Fix.goal("smoke-test"));
     }
   }
 }

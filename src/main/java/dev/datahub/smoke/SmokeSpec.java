@@ -1,6 +1,7 @@
 package dev.datahub.smoke;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -201,7 +202,7 @@ public record SmokeSpec(
     }
     throw new DataHubException("hub URL " + url + " is plain http: the API token would travel in clear to " + host
         + " — use https://, or, for a hub without TLS on a network you trust, list the host in "
-        + "<smokeTest><allowInsecureHubs> (-Ddatahub.smoke.allowInsecureHubs=" + host + ")");
+        + "{} ({})", Fix.element("smokeTest", "allowInsecureHubs"), Fix.property("datahub.smoke.allowInsecureHubs", host));
   }
 
   /** Loopback by name or literal address; names are not resolved (DNS could point anywhere). */
@@ -213,7 +214,8 @@ public record SmokeSpec(
 
   private static URI normalize(URI url) {
     if (url == null) {
-      throw new DataHubException("no hub URL for the smoke test — set <hubUrl> of the environment, <smokeTest><hubUrl> or -Ddatahub.smoke.hubUrl=https://hub.example.org/");
+      throw new DataHubException("no hub URL for the smoke test — set {} of the environment, {} or {}", Fix.element("hubUrl"),
+          Fix.element("smokeTest", "hubUrl"), Fix.property("datahub.smoke.hubUrl", "https://hub.example.org/"));
     }
     String scheme = url.getScheme();
     if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
