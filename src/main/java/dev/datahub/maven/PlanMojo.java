@@ -41,8 +41,8 @@ public class PlanMojo extends AbstractReleaseMojo {
     ComposedValues composed = new ValuesComposer(redactor).compose(commonValues(), env, planned,
         outputDirectory().resolve("release"));
     HubRelease live = cluster ? hubRelease(environment) : null;
-    ReleasePlan plan = new ReleasePlanner(redactor).plan(env, chartSource(), composed, planned, live);
-    plan.lines().forEach(log()::info);
+    ReleasePlan plan = new ReleasePlanner(redactor, log().wording()).plan(env, chartSource(), composed, planned, live);
+    plan.lines(log().wording()).forEach(log()::info);
     writeResult(environment + "-plan.json", plan);
     Path manifest = outputDirectory().resolve("release").resolve(environment + "-manifest.yaml");
     try {

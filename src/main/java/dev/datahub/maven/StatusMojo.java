@@ -17,7 +17,7 @@ public class StatusMojo extends AbstractReleaseMojo {
       try {
         EnvironmentStatus status = EnvironmentStatus.of(hubRelease(name));
         statuses.put(name, status);
-        status.lines().forEach(log()::info);
+        status.lines(log().wording()).forEach(log()::info);
       } catch (DataHubException e) {
         log().warn(name + ": unavailable — " + e.message(log().wording()));
       }

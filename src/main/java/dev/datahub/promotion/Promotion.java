@@ -1,6 +1,8 @@
 package dev.datahub.promotion;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
+import dev.datahub.Words;
 import dev.datahub.log.StepLog;
 import dev.datahub.release.ChartSource;
 import dev.datahub.release.ComposedValues;
@@ -26,6 +28,9 @@ import java.util.Optional;
  * build: {@code -Ddatahub.image} or image.json); prod's record says who forced it, when, why, and what the gate said.
  */
 public final class Promotion {
+
+  private static final Fix.Property FORCE = Fix.property("datahub.promote.force", "true");
+  private static final Fix.Property FORCE_REASON = Fix.property("datahub.promote.reason", "\"…\"");
 
   private final HubRelease staging;
   private final HubRelease prod;
@@ -58,8 +63,8 @@ public final class Promotion {
 
   public DeploymentRecord promote(Request ask) {
     if (ask.force() && (ask.forceReason() == null || ask.forceReason().isBlank())) {
-      throw new DataHubException("forced promotion needs a reason — add -Ddatahub.promote.reason=\"why\"; it is "
-          + "recorded in prod's deployment record with who forced it and when");
+      throw new DataHubException("forced promotion needs a reason — add {}; it is recorded in prod's deployment record "
+          + "with who forced it and when", Fix.property("datahub.promote.reason", "\"why\""));
     }
     PromotionGate.StagingEvidence evidence;
     String unreadable = null;
@@ -68,7 +73,7 @@ public final class Promotion {
     } catch (DataHubException | KubernetesClientException e) {
       if (!ask.force()) {
         throw new DataHubException("cannot read staging to check the gate: " + oneLine(e.getMessage()) + " — fix access "
-            + "to staging, or bypass with -Ddatahub.promote.force=true -Ddatahub.promote.reason=\"…\"");
+            + "to staging, or bypass with {} {}", FORCE, FORCE_REASON);
       }
       unreadable = "staging could not be read: " + oneLine(e.getMessage());
       evidence = new PromotionGate.StagingEvidence(Optional.empty(), List.of(), Optional.empty(), null, null);
@@ -78,24 +83,24 @@ public final class Promotion {
     if (image == null && ask.force()) {
       image = ask.buildImage();
       if (image == null) {
-        throw new DataHubException("forced promotion without a staging record needs the image to put on prod — pass "
-            + "-Ddatahub.image=<repository>[:tag]@sha256:<64 hex>");
+        throw new DataHubException("forced promotion without a staging record needs the image to put on prod — pass {}",
+            Fix.property("datahub.image", "<repository>[:tag]@sha256:<64 hex>"));
       }
     }
     if (image == null) {
-      throw new DataHubException("promotion to prod refused: staging has no deployment record — run "
-          + "datahub:deploy-staging and the smoke test first; there is no tested image to promote");
+      throw new DataHubException("promotion to prod refused: staging has no deployment record — run {} and the smoke "
+          + "test first; there is no tested image to promote", Fix.goal("deploy-staging"));
     }
     HubRelease.DeployRequest probe = new HubRelease.DeployRequest(ask.chart(), ask.commonValues(), image,
         ask.sourceCommit(), Kind.PROMOTE, record.map(DeploymentRecord::id).orElse(null), null, ask.recover());
     ComposedValues values = prod.compose(probe);
     ReleaseBundle candidate = prod.bundle(probe, values);
-    List<String> refusals = unreadable != null ? List.of(unreadable) : PromotionGate.refusals(evidence, candidate);
+    List<String> refusals = unreadable != null ? List.of(unreadable) : PromotionGate.refusals(evidence, candidate, log.wording());
     DeploymentRecord.Forced forced = null;
     if (!refusals.isEmpty()) {
       if (!ask.force()) {
         throw new DataHubException("promotion to prod refused: " + String.join("; ", refusals)
-            + " — fix staging, or bypass with -Ddatahub.promote.force=true -Ddatahub.promote.reason=\"…\"");
+            + " — fix staging, or bypass with {} {}", FORCE, FORCE_REASON);
       }
       log.warn("FORCED promotion (" + ask.forceReason() + ") by " + HubRelease.operator() + " despite: "
           + String.join("; ", refusals));
@@ -130,29 +135,30 @@ public final class Promotion {
     if (verdict.passed()) {
       return after;
     }
-    String outcome;
+    Words outcome;
+    Fix.Goal rollbackProd = Fix.goal("rollback", Fix.property("datahub.environment", "prod"));
     if (rollbackOnFailure) {
       try {
         DeploymentRecord back = prod.rollback(null, ask.sourceCommit(), false);
-        outcome = "prod was returned to its previous good release (revision " + back.revision() + ", record "
-            + back.id() + ")";
+        outcome = Words.of("prod was returned to its previous good release (revision " + back.revision() + ", record "
+            + back.id() + ")");
       } catch (DataHubException e) {
-        outcome = "returning prod to its previous revision failed too: " + e.getMessage()
-            + " — inspect prod now (datahub:status) and roll back with datahub:rollback -Ddatahub.environment=prod";
+        outcome = Words.of("returning prod to its previous revision failed too: {} — inspect prod now ({}) and roll back "
+            + "with {}", e.words(), Fix.goal("status"), rollbackProd);
       }
     } else {
-      outcome = "prod stays on revision " + after.revision() + " (-Ddatahub.promote.rollbackOnFailure=false) — inspect "
-          + "it now; datahub:rollback -Ddatahub.environment=prod returns it to the previous revision";
+      outcome = Words.of("prod stays on revision " + after.revision() + " ({}) — inspect it now; {} returns it to the "
+          + "previous revision", Fix.property("datahub.promote.rollbackOnFailure", "false"), rollbackProd);
     }
-    throw new DataHubException("prod's smoke test at " + verdict.hubUrl() + " failed: " + after.smoke().summary()
-        + "; recorded as failed in record " + after.id() + "; " + outcome);
+    throw new DataHubException(Words.of("prod's smoke test at " + verdict.hubUrl() + " failed: " + after.smoke().summary()
+        + "; recorded as failed in record " + after.id() + "; {}", outcome));
   }
 
   private PromotionGate.StagingEvidence readStaging() {
     DeploymentRecords records = staging.records();
     Optional<DeploymentRecord> record = records.latest();
     Optional<StoredRelease> live = staging.store().latest();
-    return new PromotionGate.StagingEvidence(record, record.map(records::whyNotPassed).orElse(List.of()), live,
+    return new PromotionGate.StagingEvidence(record, record.map(r -> records.whyNotPassed(r, log.wording())).orElse(List.of()), live,
         live.map(staging::imageOf).orElse(null), live.map(staging::valuesHmac).orElse(null));
   }
 

@@ -1,5 +1,8 @@
 package dev.datahub.promotion;
 
+import dev.datahub.Fix;
+import dev.datahub.Wording;
+import dev.datahub.Words;
 import dev.datahub.release.DeploymentRecord;
 import dev.datahub.release.ReleaseBundle;
 import dev.datahub.release.StoredRelease;
@@ -28,9 +31,15 @@ public final class PromotionGate {
 
   /** Every reason to refuse; empty means promote. */
   public static List<String> refusals(StagingEvidence staging, ReleaseBundle candidate) {
+    return refusals(staging, candidate, Wording.NEUTRAL);
+  }
+
+  /** {@link #refusals(StagingEvidence, ReleaseBundle)}, naming the goal to run in {@code wording}'s words. */
+  public static List<String> refusals(StagingEvidence staging, ReleaseBundle candidate, Wording wording) {
     List<String> refusals = new ArrayList<>();
     if (staging.record().isEmpty()) {
-      refusals.add("staging has no deployment record — run datahub:deploy-staging and the smoke test first");
+      refusals.add(Words.of("staging has no deployment record — run {} and the smoke test first",
+          Fix.goal("deploy-staging")).in(wording));
       return refusals;
     }
     DeploymentRecord record = staging.record().get();

@@ -4,6 +4,7 @@ import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import dev.datahub.DataHubException;
+import dev.datahub.Words;
 import dev.datahub.log.Redactor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,9 +56,9 @@ final class ChartRender {
       output = install.call().getOutput();
     } catch (IllegalStateException e) {
       String message = redactor.redact(HelmDeployer.oneLine(e.getMessage()));
-      String version = kube.explain(chartLabel, message);
-      throw new DataHubException(version != null ? version : "chart " + chartLabel + " does not render with "
-          + env.name() + "'s values: " + message + " — fix the values (or the chart)");
+      Words version = kube.explain(chartLabel, message);
+      throw version != null ? new DataHubException(version) : new DataHubException("chart " + chartLabel
+          + " does not render with " + env.name() + "'s values: " + message + " — fix the values (or the chart)");
     }
     int notes = output.indexOf("NOTES:\n");
     return RenderedManifest.parse(notes < 0 ? "" : output.substring(notes + "NOTES:\n".length()));

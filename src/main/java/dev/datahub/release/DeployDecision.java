@@ -1,5 +1,8 @@
 package dev.datahub.release;
 
+import dev.datahub.Fix;
+import dev.datahub.Wording;
+import dev.datahub.Words;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +20,8 @@ import java.util.Optional;
  * @param current the record the environment runs, when there is one
  */
 public record DeployDecision(boolean deploy, List<String> changes, DeploymentRecord current) {
+
+  private static final Fix.Property FORCE = Fix.property("datahub.deploy.force", "true");
 
   /**
    * @param liveImage the image of the live revision's values
@@ -74,19 +79,19 @@ public record DeployDecision(boolean deploy, List<String> changes, DeploymentRec
     }
   }
 
-  /** A decision to deploy whatever the comparison says. */
-  public DeployDecision forced() {
+  /** A decision to deploy whatever the comparison says; the reason names the switch in {@code wording}'s words. */
+  public DeployDecision forced(Wording wording) {
     List<String> why = new ArrayList<>(changes);
-    why.add(0, "forced (-Ddatahub.deploy.force=true)");
+    why.add(0, Words.of("forced ({})", FORCE).in(wording));
     return new DeployDecision(true, List.copyOf(why), current);
   }
 
   /** The one line printed when nothing is deployed. */
-  public String skipLine(EnvironmentSpec env) {
-    return env.name() + " (namespace " + env.namespace() + ", release " + env.release() + ") already runs "
+  public String skipLine(EnvironmentSpec env, Wording wording) {
+    return Words.of(env.name() + " (namespace " + env.namespace() + ", release " + env.release() + ") already runs "
         + current.imageDigest() + " with chart " + current.chartName() + " " + current.chartVersion()
         + " and the same values (record " + current.id() + ", revision " + current.revision()
-        + "): nothing to deploy; -Ddatahub.deploy.force=true redeploys";
+        + "): nothing to deploy; {} redeploys", FORCE).in(wording);
   }
 
   /** The line printed before a deploy. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.datahub.DataHubException;
 import dev.datahub.Fix;
+import dev.datahub.Wording;
+import dev.datahub.Words;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -108,6 +110,11 @@ public final class DeploymentRecords {
    * its smoke test passed for the image the record deployed. Empty when it passed; otherwise every reason it did not.
    */
   public List<String> whyNotPassed(DeploymentRecord record) {
+    return whyNotPassed(record, Wording.NEUTRAL);
+  }
+
+  /** {@link #whyNotPassed(DeploymentRecord)}, naming the goal to run in {@code wording}'s words. */
+  public List<String> whyNotPassed(DeploymentRecord record, Wording wording) {
     List<String> why = new ArrayList<>();
     String name = environment + "'s record " + record.id();
     if (!verified(record)) {
@@ -120,7 +127,7 @@ public final class DeploymentRecords {
           + (record.failure() == null ? "" : ": " + record.failure()));
     }
     if (record.smoke() == null) {
-      why.add(name + " has no smoke test result — run datahub:smoke-test");
+      why.add(Words.of(name + " has no smoke test result — run {}", Fix.goal("smoke-test")).in(wording));
     } else if (!record.smoke().passed()) {
       why.add(environment + "'s smoke test " + record.smoke().status().text() + ": " + record.smoke().summary());
     } else if (!Objects.equals(record.smoke().imageDigest(), record.imageDigest())) {

@@ -1,6 +1,9 @@
 package dev.datahub.release;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
+import dev.datahub.Wording;
+import dev.datahub.Words;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +37,17 @@ public record EnvironmentStatus(
     return dev.datahub.image.Digest.in(image);
   }
 
+  /** {@link #lines(Wording)} in the core's own words. */
   public List<String> lines() {
+    return lines(Wording.NEUTRAL);
+  }
+
+  /** The status as printed, its settings in {@code wording}'s words. */
+  public List<String> lines(Wording wording) {
     List<String> lines = new ArrayList<>();
     lines.add(environment + ": release revision " + (revision == null ? "-" : revision) + " " + state
-        + (state != null && state.startsWith("pending-") ? " (STUCK: run with -Ddatahub.recover=true)" : ""));
+        + (state != null && state.startsWith("pending-")
+            ? Words.of(" (STUCK: run with {})", Fix.property("datahub.recover", "true")).in(wording) : ""));
     lines.add("  image: " + (image == null ? "-" : image));
     lines.add("  chart: " + (chart == null ? "-" : chart));
     if (lastRecord == null) {

@@ -124,10 +124,10 @@ public final class HubRelease {
     EnvironmentSpec env = target.environment();
     DeployDecision decision = decide(bundle);
     if (force) {
-      decision = decision.forced();
+      decision = decision.forced(log.wording());
     }
     if (!decision.deploy()) {
-      log.info(decision.skipLine(env));
+      log.info(decision.skipLine(env, log.wording()));
       return new DeployResult(false, decision, decision.current());
     }
     log.info(decision.deployLine(env));

@@ -1,6 +1,8 @@
 package dev.datahub.release;
 
 import dev.datahub.DataHubException;
+import dev.datahub.Fix;
+import dev.datahub.Words;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
  * @param version e.g. {@code 1.33.0}
  * @param source where it came from, for messages: the setting that changes it
  */
-public record KubeVersion(String version, String source) {
+public record KubeVersion(String version, Words source) {
 
   private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?([-+][0-9A-Za-z.+-]*)?");
   private static final Pattern INCOMPATIBLE = Pattern.compile(
@@ -19,15 +21,16 @@ public record KubeVersion(String version, String source) {
 
   /** The environment's setting, else the cluster's own version, else the default. */
   public static KubeVersion of(EnvironmentSpec env, String clusterVersion) {
-    String setting = "<environments><" + env.name() + "><kubeVersion> (or -Ddatahub." + env.name() + ".kubeVersion)";
+    Words setting = Words.of("{} (or {})", Fix.element("environments", env.name(), "kubeVersion"),
+        Fix.property("datahub." + env.name() + ".kubeVersion", null));
     if (env.kubeVersion() != null) {
       return new KubeVersion(env.kubeVersion(), setting);
     }
     if (clusterVersion != null && VERSION.matcher(clusterVersion.strip()).matches()) {
       return new KubeVersion(check(env.name(), clusterVersion.strip()),
-          "the cluster's own version; " + setting + " overrides it");
+          Words.of("the cluster's own version; {} overrides it", setting));
     }
-    return new KubeVersion(EnvironmentSpec.DEFAULT_KUBE_VERSION, "the default; set " + setting);
+    return new KubeVersion(EnvironmentSpec.DEFAULT_KUBE_VERSION, Words.of("the default; set {}", setting));
   }
 
   /** Validates a configured version and returns it without a leading {@code v} and with a patch number. */
@@ -45,12 +48,12 @@ public record KubeVersion(String version, String source) {
    * Helm's refusal ({@code chart requires kubeVersion: X which is incompatible with Kubernetes vY}) as one line naming
    * the constraint, the version used and the setting; null for any other message.
    */
-  String explain(String chart, String helmMessage) {
+  Words explain(String chart, String helmMessage) {
     Matcher m = INCOMPATIBLE.matcher(helmMessage == null ? "" : helmMessage);
     if (!m.find()) {
       return null;
     }
-    return "chart " + chart + " requires Kubernetes " + m.group(1) + " (its Chart.yaml kubeVersion), which excludes "
-        + "the version it was rendered for, " + version + " (" + source + ") — set the version your cluster runs";
+    return Words.of("chart " + chart + " requires Kubernetes " + m.group(1) + " (its Chart.yaml kubeVersion), which "
+        + "excludes the version it was rendered for, " + version + " ({}) — set the version your cluster runs", source);
   }
 }

@@ -1,6 +1,9 @@
 package dev.datahub.release;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.datahub.Fix;
+import dev.datahub.Wording;
+import dev.datahub.Words;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,14 +48,23 @@ public record ReleasePlan(
     String secretValuesHmac,
     @JsonIgnore String manifest) {
 
+  private static final Fix.Property CLUSTER = Fix.property("datahub.plan.cluster", "true");
+
+  /** {@link #lines(Wording)} in the core's own words. */
   public List<String> lines() {
+    return lines(Wording.NEUTRAL);
+  }
+
+  /** The plan as printed, its settings in {@code wording}'s words. */
+  public List<String> lines(Wording wording) {
     List<String> out = new ArrayList<>();
-    out.add("Plan for " + environment + ": image " + (image == null ? "(none: no pushed image in image.json and no -Ddatahub.image)" : image)
-        + ", chart " + chart);
+    out.add("Plan for " + environment + ": image " + (image == null
+        ? Words.of("(none: no pushed image in image.json and no {})", Fix.property("datahub.image", null)).in(wording)
+        : image) + ", chart " + chart);
     out.add("  values: common " + commonValuesDigest + ", " + environment + " " + environmentValuesDigest + ", image "
         + imageValuesDigest);
     out.add("  secret values: " + secretPaths.size() + " paths " + secretPaths + ", fingerprint " + (secretValuesHmac == null
-        ? "(needs the namespace's key (-Ddatahub.plan.cluster=true, after a first deploy))"
+        ? Words.of("(needs the namespace's key ({}, after a first deploy))", CLUSTER).in(wording)
         : secretValuesHmac));
     out.add("  rendered offline as helm template does, for Kubernetes " + kubeVersion);
     out.add("  values schema: " + (schema == null ? "none in the chart — values were NOT checked against a schema" : schema));
@@ -64,7 +76,7 @@ public record ReleasePlan(
     images.forEach(l -> out.add("    " + l));
     notes.forEach(n -> out.add("  note: " + n));
     if (!comparedWithCluster) {
-      out.add("  not compared with a cluster (render only; -Ddatahub.plan.cluster=true compares with the live release)");
+      out.add(Words.of("  not compared with a cluster (render only; {} compares with the live release)", CLUSTER).in(wording));
       return out;
     }
     out.add("  live release: " + (liveRevision == null ? "not installed (first install)" : "revision " + liveRevision));

@@ -2,6 +2,7 @@ package dev.datahub.release;
 
 import com.marcnuri.helm.Helm;
 import dev.datahub.DataHubException;
+import dev.datahub.Wording;
 import dev.datahub.log.Redactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,15 +27,26 @@ public final class ReleasePlanner {
 
   private final Redactor redactor;
   private final Path chartCache;
+  private final Wording wording;
 
   public ReleasePlanner(Redactor redactor) {
-    this(redactor, ChartDependencies.DEFAULT_CACHE);
+    this(redactor, ChartDependencies.DEFAULT_CACHE, Wording.NEUTRAL);
+  }
+
+  /** @param wording how the plan's lines name a setting (the Maven layer's: {@code -Ddatahub.…}) */
+  public ReleasePlanner(Redactor redactor, Wording wording) {
+    this(redactor, ChartDependencies.DEFAULT_CACHE, wording);
   }
 
   /** @param chartCache where verified chart and dependency archives are kept */
   public ReleasePlanner(Redactor redactor, Path chartCache) {
+    this(redactor, chartCache, Wording.NEUTRAL);
+  }
+
+  private ReleasePlanner(Redactor redactor, Path chartCache, Wording wording) {
     this.redactor = redactor;
     this.chartCache = chartCache;
+    this.wording = wording;
   }
 
   /** @param live the live release, or null for a render-only plan */
@@ -60,7 +72,7 @@ public final class ReleasePlanner {
     List<String> hooks = manifest.hooks().stream().map(h -> h.key() + " (" + h.hook() + ")").toList();
     List<String> images = manifest.images().entrySet().stream()
         .map(e -> redactor.redact(e.getKey()) + " — " + String.join(", ", e.getValue())).toList();
-    String kubeLine = kube.version() + " (" + kube.source() + ")";
+    String kubeLine = kube.version() + " (" + kube.source().in(wording) + ")";
     String masked = manifest.maskedYaml(redactor);
     String shownImage = image == null ? null : image.fullReference();
     if (live == null) {

@@ -9,6 +9,13 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,6 +76,33 @@ class ArchitectureTest {
   @Test
   void mojosCallNeitherFabric8NorJibNorHelmJava() {
     mojosOnlyAdapt(ROOT).check(production());
+  }
+
+  /**
+   * The core's messages name a setting as a {@code dev.datahub.Fix}, never in Maven's syntax: no string literal of a
+   * core source says {@code -Ddatahub…}, {@code settings.xml} or a {@code datahub:} goal (comments may).
+   */
+  @Test
+  void coreMessagesSpeakNoMavenSyntax() throws IOException {
+    Pattern maven = Pattern.compile("\"[^\"]*(-Ddatahub|settings\\.xml|datahub:[a-z])");
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/datahub"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        if (file.startsWith(Path.of("src/main/java/dev/datahub/maven"))) {
+          continue;
+        }
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+          String line = lines.get(i).strip();
+          if (!line.startsWith("*") && !line.startsWith("//") && !line.startsWith("/*") && maven.matcher(line).find()) {
+            found.add(file + ":" + (i + 1) + ": " + line);
+          }
+        }
+      }
+    }
+    assertTrue(found.size() == 0, "name the setting as a Fix instead:\n" + String.join("\n", found));
+    assertTrue(maven.matcher("+ \" — pass -Ddatahub.image=…\"").find() && maven.matcher("\"run datahub:plan\"").find()
+        && !maven.matcher("// mvn datahub:plan").find(), "the pattern finds what it is for");
   }
 
   @Test

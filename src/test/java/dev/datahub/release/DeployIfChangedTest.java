@@ -58,7 +58,7 @@ class DeployIfChangedTest {
     assertEquals(first.record().id(), same.record().id());
     String expected = "staging (namespace staging, release hub) already runs sha256:" + "a".repeat(64)
         + " with chart minihub 0.3.0 and the same values (record " + first.record().id()
-        + ", revision 1): nothing to deploy; -Ddatahub.deploy.force=true redeploys";
+        + ", revision 1): nothing to deploy; datahub.deploy.force=true redeploys";
     assertTrue(fx.log.lines().contains("INFO " + expected), fx.log.text());
     HubRelease probe = fx.release(staging(VALUES, SECRET));
     assertEquals(1, probe.store().history().size(), "Helm was not called");
@@ -68,7 +68,7 @@ class DeployIfChangedTest {
     HubRelease.DeployResult forced = deploy(staging(VALUES, SECRET), 'a', true);
     assertTrue(forced.deployed());
     assertEquals(2, forced.record().revision());
-    assertEquals("forced (-Ddatahub.deploy.force=true)", forced.decision().changes().get(0));
+    assertEquals("forced (datahub.deploy.force=true)", forced.decision().changes().get(0));
 
     HubRelease.DeployResult image = deploy(staging(VALUES, SECRET), 'b', false);
     assertEquals(List.of("image sha256:" + "a".repeat(64) + " -> sha256:" + "b".repeat(64)), image.decision().changes());

@@ -105,7 +105,7 @@ class HubReleaseTest {
 
     DataHubException e = assertThrows(DataHubException.class, () -> staging.deploy(fx.request(ReleaseFixture.image('b'))));
     assertTrue(e.getMessage().contains("stuck in pending-upgrade at revision 2"), e.getMessage());
-    assertTrue(e.getMessage().contains("-Ddatahub.recover=true"), e.getMessage());
+    assertTrue(e.getMessage().contains("rerun with datahub.recover=true"), e.getMessage());
 
     HubRelease.DeployRequest recover = new HubRelease.DeployRequest(ChartSource.local(ReleaseFixture.CHART),
         java.util.List.of(), ReleaseFixture.image('b'), "abc123", DeploymentRecord.Kind.DEPLOY, null, null, true);

@@ -92,8 +92,8 @@ class Z2jhLikeChartTest {
         () -> plan(env("singleuser.image", "1.27"), ChartSource.local(Z2JH_LIKE)));
     assertEquals("chart jupyterhub-4.1.0 requires Kubernetes >=1.28.0-0 (its Chart.yaml kubeVersion), which excludes "
         + "the version it was rendered for, 1.27.0 (<environments><staging><kubeVersion> (or "
-        + "-Ddatahub.staging.kubeVersion)) — set the version your cluster runs", e.getMessage());
-    assertEquals("1.29.4 (<environments><staging><kubeVersion> (or -Ddatahub.staging.kubeVersion))",
+        + "datahub.staging.kubeVersion)) — set the version your cluster runs", e.getMessage());
+    assertEquals("1.29.4 (<environments><staging><kubeVersion> (or datahub.staging.kubeVersion))",
         plan(env("singleuser.image", "v1.29.4"), ChartSource.local(Z2JH_LIKE)).kubeVersion());
   }
 
