@@ -71,7 +71,7 @@ public class ValidateMojo extends AbstractReleaseMojo {
       }
     }
     if (chart != null) {
-      ReleasePlanner planner = new ReleasePlanner(redactor);
+      ReleasePlanner planner = new ReleasePlanner(redactor, log().wording());
       check(problems, "chart", () -> {
         List<String> messages = planner.lint(chartSource());
         messages.forEach(m -> log().debug("helm lint: " + m));

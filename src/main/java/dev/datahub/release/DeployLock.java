@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,7 +76,7 @@ public final class DeployLock implements AutoCloseable {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
+    } catch (UnknownHostException e) {
       host = "unknown-host";
     }
     byte[] id = new byte[6];

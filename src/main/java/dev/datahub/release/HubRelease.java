@@ -8,6 +8,7 @@ import dev.datahub.image.Digest;
 import dev.datahub.release.DeploymentRecord.Kind;
 import dev.datahub.release.DeploymentRecord.Result;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -289,7 +290,7 @@ public final class HubRelease {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
+    } catch (UnknownHostException e) {
       host = "unknown-host";
     }
     return System.getProperty("user.name") + "@" + host;
