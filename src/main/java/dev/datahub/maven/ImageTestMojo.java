@@ -3,7 +3,7 @@ package dev.datahub.maven;
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.smoke.ContainerEngine;
-import dev.datahub.smoke.ImageTest;
+import dev.datahub.smoke.ImageSmokeRun;
 import dev.datahub.smoke.SmokeReports;
 import dev.datahub.smoke.SmokeResult;
 import dev.datahub.smoke.SmokeSpec;
@@ -67,11 +67,11 @@ public class ImageTestMojo extends AbstractReleaseMojo {
     Path reportDir = outputDirectory().resolve("image-test");
     removeOldResult(reportDir);
     SmokeTestConfiguration config = smokeTest != null ? smokeTest : new SmokeTestConfiguration();
-    SmokeSpec spec = config.toSpec(this::property, project.getBasedir().toPath(), ImageTest.ENVIRONMENT,
+    SmokeSpec spec = config.toSpec(this::property, project.getBasedir().toPath(), ImageSmokeRun.ENVIRONMENT,
         "http://127.0.0.1/", built.reference());
-    ImageTest.Image image = new ImageTest.Image(built.reference(), built.imageId(),
+    ImageSmokeRun.Image image = new ImageSmokeRun.Image(built.reference(), built.imageId(),
         built.pushed() || built.tarball() == null ? null : Path.of(built.tarball()), loopback(built.repository()));
-    SmokeResult result = new ImageTest(spec, found.get(), image, redactor, log()).run();
+    SmokeResult result = new ImageSmokeRun(spec, found.get(), image, redactor, log()).run();
     SmokeReports reports = new SmokeReports(redactor);
     reports.printSummary(result, log());
     String stepSummary = environmentVariables.apply("GITHUB_STEP_SUMMARY");

@@ -7,7 +7,7 @@ import dev.datahub.smoke.HubToken;
 import dev.datahub.smoke.SmokeReports;
 import dev.datahub.smoke.SmokeResult;
 import dev.datahub.smoke.SmokeSpec;
-import dev.datahub.smoke.SmokeTest;
+import dev.datahub.smoke.HubSmokeRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +76,7 @@ final class SmokeTestLauncher {
       }
       spec = spec.withHubUrl(SmokeSpec.hubUrl(hubUrl)).withExpectedImage(image, true);
     }
-    SmokeResult result = new SmokeTest(spec, token, redactor, log).run();
+    SmokeResult result = new HubSmokeRun(spec, token, redactor, log).run();
     SmokeReports reports = new SmokeReports(redactor);
     reports.printSummary(result, log);
     String stepSummary = environmentVariables.apply("GITHUB_STEP_SUMMARY");

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * container is removed whatever happens — failure, timeout, interrupt, JVM shutdown. Failures are
  * reported in the result, never thrown.
  */
-public final class ImageTest {
+public final class ImageSmokeRun {
 
   /** The environment name in reports. */
   public static final String ENVIRONMENT = "image";
@@ -82,7 +82,7 @@ public final class ImageTest {
   private final Deque<String> output = new ArrayDeque<>();
 
   /** {@code spec}'s hub URL, user, user options and image settings are not used; its checks and timeouts are. */
-  public ImageTest(SmokeSpec spec, ContainerEngine engine, Image image, Redactor redactor, StepLog log) {
+  public ImageSmokeRun(SmokeSpec spec, ContainerEngine engine, Image image, Redactor redactor, StepLog log) {
     this.spec = spec;
     this.engine = engine;
     this.image = image;
