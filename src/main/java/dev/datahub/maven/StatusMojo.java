@@ -18,7 +18,7 @@ public class StatusMojo extends AbstractReleaseMojo {
         EnvironmentStatus status = EnvironmentStatus.of(hubRelease(name));
         statuses.put(name, status);
         status.lines().forEach(log()::info);
-      } catch (DataHubException | io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (DataHubException e) {
         log().warn(name + ": unavailable — " + e.getMessage());
       }
     }

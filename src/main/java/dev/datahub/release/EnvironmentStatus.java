@@ -1,5 +1,7 @@
 package dev.datahub.release;
 
+import dev.datahub.DataHubException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +15,18 @@ public record EnvironmentStatus(
     String chart,
     DeploymentRecord lastRecord) {
 
+  /** Reads the environment's release and records; a cluster that refuses or fails the reads is a DataHubException. */
   public static EnvironmentStatus of(HubRelease release) {
-    Optional<StoredRelease> latest = release.store().latest();
-    Optional<DeploymentRecord> record = release.records().latest();
+    Optional<StoredRelease> latest;
+    Optional<DeploymentRecord> record;
+    try {
+      latest = release.store().latest();
+      record = release.records().latest();
+    } catch (KubernetesClientException e) {
+      EnvironmentSpec env = release.environment();
+      throw new DataHubException("cannot read the release " + env.release() + " in namespace " + env.namespace()
+          + " of context " + env.kubeContext() + ": " + e.getMessage() + " — check the context's access to the namespace");
+    }
     return new EnvironmentStatus(release.environment().name(), latest.map(StoredRelease::revision).orElse(null),
         latest.map(StoredRelease::status).orElse("not installed"), latest.map(release::imageOf).orElse(null),
         latest.map(StoredRelease::chart).orElse(null), record.orElse(null));

@@ -2,6 +2,7 @@ package dev.datahub.smoke;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.datahub.DataHubException;
+import dev.datahub.image.BuiltImage;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.smoke.KernelSession.Execution;
@@ -64,7 +65,19 @@ public final class ImageSmokeRun {
    * @param tarball the image as a docker-archive tarball, loaded instead of pulled; null to pull
    * @param plainHttp the registry is reached over plain HTTP (podman: {@code --tls-verify=false})
    */
-  public record Image(String reference, String imageId, Path tarball, boolean plainHttp) {}
+  public record Image(String reference, String imageId, Path tarball, boolean plainHttp) {
+
+    /**
+     * The image a build made: pulled from its registry, or loaded from its tarball when it was not pushed; a registry
+     * on this machine is reached over plain HTTP (podman needs {@code --tls-verify=false} for it).
+     */
+    public static Image of(BuiltImage built) {
+      String repository = built.repository();
+      return new Image(built.reference(), built.imageId(),
+          built.pushed() || built.tarball() == null ? null : Path.of(built.tarball()),
+          repository.startsWith("localhost:") || repository.startsWith("localhost/") || repository.startsWith("127."));
+    }
+  }
 
   private final SmokeSpec spec;
   private final ContainerEngine engine;
