@@ -52,9 +52,9 @@ public record EnvironmentState(
   }
 
   /**
-   * One word for the colour and the table, worst first: {@code unavailable}, {@code stuck}, {@code failed},
-   * {@code rolled-back}, {@code smoke-failed}, {@code drift}, {@code forced}, {@code untested}, {@code passed},
-   * {@code not-installed}.
+   * One word for the colour and the table, worst first: {@code unavailable}, {@code stuck}, {@code failed} (the latest
+   * record's change failed), {@code rolled-back}, {@code not-installed}, {@code smoke-failed}, {@code drift},
+   * {@code forced}, {@code untested}, {@code passed}.
    */
   public String state() {
     if (unavailable != null) {
@@ -63,14 +63,14 @@ public record EnvironmentState(
     if (stuck()) {
       return "stuck";
     }
-    if (!installed()) {
-      return "not-installed";
-    }
     if (lastResult != null && lastResult.endsWith(" failed")) {
       return "failed";
     }
     if (lastResult != null && (lastResult.endsWith("rolled-back") || lastResult.startsWith("rollback"))) {
       return "rolled-back";
+    }
+    if (!installed()) {
+      return "not-installed";
     }
     if ("failed".equals(lastSmoke)) {
       return "smoke-failed";
