@@ -10,7 +10,7 @@ import java.util.List;
  * @param helmStatus the latest Helm revision's status ({@code deployed}, {@code failed}, {@code pending-upgrade}, …) or
  *     {@code not installed}
  * @param lastResult the latest record's kind and result, e.g. {@code promote failed}
- * @param lastSmoke {@code passed}, {@code failed}, or null when the latest record has no smoke test
+ * @param lastSmoke the newest smoke verdict in the records ({@code passed}, {@code failed}), null when none has one
  * @param smokeReport the smoke-test report of this environment left by this build beside the hub (a file), or null
  * @param drift why the live release is not what the latest succeeded record deployed; empty when it is
  */

@@ -111,7 +111,9 @@ public final class HubStatusReader {
           .filter(c -> c.startsWith("drift: ")).map(c -> redactor.redact(c.substring("drift: ".length()))).toList();
     }
     DeploymentRecord last = records.isEmpty() ? null : records.get(0);
-    DeploymentRecord.SmokeOutcome smoke = last == null ? null : last.smoke();
+    // the newest verdict, also when a later record (a rollback after a failed prod test) has none of its own
+    DeploymentRecord.SmokeOutcome smoke = records.stream().map(DeploymentRecord::smoke).filter(Objects::nonNull)
+        .findFirst().orElse(null);
     return new EnvironmentState(env.name(), env.namespace(), env.release(), null, status.revision(),
         status.state(), status.imageDigest(), status.chart(), last == null ? null : last.id(),
         last == null ? null : last.kind().text() + " " + last.result().text(), last != null && last.forced() != null,

@@ -209,8 +209,8 @@ public final class StatusReport {
         }
         h.append("</td><td>");
         if (e.lastSmoke() != null) {
-          h.append(badge("passed".equals(e.lastSmoke()) ? "ok" : "fail", e.lastSmoke())).append(" <time>")
-              .append(esc(e.lastSmokeTime())).append("</time>");
+          h.append(badge("passed".equals(e.lastSmoke()) ? "ok" : "fail", e.lastSmoke())).append(' ').append(time(
+              e.lastSmokeTime()));
         } else {
           h.append("<span class=\"dim\">none</span>");
         }
@@ -283,7 +283,7 @@ public final class StatusReport {
     for (TimelineEvent e : events) {
       h.append("<li class=\"event tone-").append(e.tone()).append("\" data-environment=\"").append(esc(e.environment()))
           .append("\" data-kind=\"").append(esc(e.kind())).append("\" data-outcome=\"").append(esc(e.outcome()))
-          .append("\" data-forced=\"").append(e.forced()).append("\"><time>").append(esc(e.time())).append("</time> ")
+          .append("\" data-forced=\"").append(e.forced()).append("\">").append(time(e.time())).append(' ')
           .append("<b>").append(esc(e.environment())).append("</b> ").append(esc(label(e))).append(' ')
           .append(badge(e.tone(), e.forced() ? "forced" : e.outcome()));
       if (!e.verified()) {
@@ -321,6 +321,13 @@ public final class StatusReport {
     }
     parts.add("record " + e.record());
     return String.join(" · ", parts);
+  }
+
+  /** A {@code <time>} shown to the second; the full instant in its {@code datetime}. */
+  private String time(String instant) {
+    String shown = instant == null ? "-" : instant.replaceFirst("^(\\d{4}-\\d\\d-\\d\\d)T(\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?Z$",
+        "$1 $2Z");
+    return "<time datetime=\"" + esc(instant) + "\">" + esc(shown) + "</time>";
   }
 
   private void dd(StringBuilder h, String term, String value) {
@@ -368,6 +375,7 @@ public final class StatusReport {
       table.overview th, table.overview td { border: 1px solid var(--line); padding: .35rem .6rem; text-align: left;
         vertical-align: top; font-size: .9rem; }
       table.overview th { background: #eaeef2; }
+      table.overview td:first-child { white-space: nowrap; font-weight: 600; }
       .badge { display: inline-block; border-radius: 1em; padding: 0 .6em; color: #fff; font-size: .8rem;
         font-weight: 600; line-height: 1.5; }
       .badge.ok { background: var(--ok); } .badge.warn { background: var(--warn); }
