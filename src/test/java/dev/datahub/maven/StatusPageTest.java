@@ -170,7 +170,7 @@ class StatusPageTest {
       assertTrue(markdown.contains("| hub-c |"), markdown);
 
       Path png = tmp.resolve("status.png");
-      Chromium.screenshot(page, png, 1280, 1500);
+      Chromium.screenshot(page, png, 1280, 2200);
       BufferedImage shot = ImageIO.read(png.toFile());
       assertEquals(1280, shot.getWidth());
       for (int[] colour : new int[][] {{0x1a, 0x7f, 0x37}, {0xcf, 0x22, 0x2e}, {0xbc, 0x4c, 0x00}, {0x66, 0x39, 0xba},
