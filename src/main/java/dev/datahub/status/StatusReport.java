@@ -105,15 +105,12 @@ public final class StatusReport {
     if (e.unavailable() != null) {
       return "unavailable";
     }
-    if (!e.installed()) {
-      return "not installed";
-    }
-    return e.state().toUpperCase(Locale.ROOT) + " r" + e.revision() + " " + shortDigest(e.imageDigest()) + " "
-        + e.chart();
+    return e.state().toUpperCase(Locale.ROOT) + (e.installed() ? " r" + e.revision() + " "
+        + shortDigest(e.imageDigest()) + " " + e.chart() : "");
   }
 
   private static String smokeCell(EnvironmentState e) {
-    return e.lastSmoke() == null ? "-" : e.lastSmoke() + " " + nullToDash(e.lastSmokeTime());
+    return e.lastSmoke() == null ? "-" : e.lastSmoke() + " " + shortTime(e.lastSmokeTime());
   }
 
   private static String behindCell(HubStatus h) {
@@ -325,9 +322,13 @@ public final class StatusReport {
 
   /** A {@code <time>} shown to the second; the full instant in its {@code datetime}. */
   private String time(String instant) {
-    String shown = instant == null ? "-" : instant.replaceFirst("^(\\d{4}-\\d\\d-\\d\\d)T(\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?Z$",
-        "$1 $2Z");
-    return "<time datetime=\"" + esc(instant) + "\">" + esc(shown) + "</time>";
+    return "<time datetime=\"" + esc(instant) + "\">" + esc(shortTime(instant)) + "</time>";
+  }
+
+  /** {@code 2026-11-30 00:59:03Z} for {@code 2026-11-30T00:59:03.185822567Z}: to the second. */
+  static String shortTime(String instant) {
+    return instant == null ? "-" : instant.replaceFirst(
+        "^(\\d{4}-\\d\\d-\\d\\d)T(\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?Z$", "$1 $2Z");
   }
 
   private void dd(StringBuilder h, String term, String value) {

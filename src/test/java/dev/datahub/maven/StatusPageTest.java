@@ -105,6 +105,7 @@ class StatusPageTest {
       String markdown = Files.readString(tmp.resolve("target/datahub/status.md"));
       String summary = Files.readString(stepSummary);
       List<String> console = lines.values().stream().flatMap(List::stream).toList();
+      System.out.println(all());
       assertEquals(1, console.stream().filter(l -> l.contains("Status page: ")).count(), all());
       assertEquals(1, console.stream().filter(l -> l.contains("HUB") && l.contains("PROD VS STAGING")).count(), all());
       assertEquals(1, summary.split("## DataHub status", -1).length - 1, summary);
