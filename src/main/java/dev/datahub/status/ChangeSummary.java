@@ -66,7 +66,8 @@ public final class ChangeSummary {
       md.append("\n### ").append(h.hub()).append("\n\n");
       if (h.image() != null) {
         md.append("- image: `").append(h.image().reference()).append("` on base ").append(h.image().baseImage())
-            .append(h.image().baseDigest() == null ? "" : " (`" + h.image().baseDigest() + "`)").append('\n');
+            .append(h.image().baseDigest() == null || h.image().baseDigest().equals(h.image().baseImage()) ? ""
+                : " (`" + h.image().baseDigest() + "`)").append('\n');
       }
       if (h.diff() != null) {
         md.append("- against ").append(h.diff().against()).append(": ")
