@@ -17,10 +17,19 @@ record ReactorScope(Object build, List<String> hubs, Path outputDirectory) {
     }
     List<String> hubs = session.getProjects().stream().filter(p -> !aggregator(p)).map(MavenProject::getArtifactId)
         .toList();
-    MavenProject root = session.getTopLevelProject() != null ? session.getTopLevelProject() : project;
     // -T clones the session per module; the execution request is shared by all of them
     return new ReactorScope(session.getRequest() != null ? session.getRequest() : session.getProjects(), hubs,
-        datahub(root));
+        rootOutput(session, project));
+  }
+
+  /** The root's target/datahub; with {@code -pl} the directory Maven was started in, whose pom is not built. */
+  private static Path rootOutput(MavenSession session, MavenProject project) {
+    MavenProject top = session.getTopLevelProject();
+    if (top != null && top.isExecutionRoot()) {
+      return datahub(top);
+    }
+    String started = session.getRequest() == null ? null : session.getExecutionRootDirectory();
+    return started != null ? Path.of(started, "target", "datahub") : datahub(top != null ? top : project);
   }
 
   static boolean aggregator(MavenProject p) {
