@@ -61,6 +61,23 @@ def json = new JsonSlurper()
 def digests = ['datahub', 'data100', 'stat20'].collect { json.parse(new File(basedir, "hubs/${it}/target/datahub/image.json")).digest }
 assert digests.unique(false).size() == 3
 
+// datahub:change-summary (the packaging's verify phase, after image-test): one Markdown summary for the reactor, at the
+// root, written once, with a row per hub; no image test ran (skipped) and no diff.json was there to compare with
+def changeSummary = new File(basedir, 'target/datahub/change-summary.md').text
+def rows = changeSummary.readLines().findAll { it.startsWith('| ') && !it.startsWith('| hub |') }
+assert rows.collect { it.split(/ \| /)[0].substring(2) } == ['datahub', 'data100', 'stat20'] : changeSummary
+rows.each { row ->
+  assert row.contains('| staging: chart hub-1.4.0, 7 resources, rendered offline (not compared with the cluster) |') : row
+  assert row.endsWith('| did not run |') : row
+}
+assert count('Change summary: ') == 1
+['datahub', 'data100', 'stat20'].each { hub ->
+  assert !new File(basedir, "hubs/${hub}/target/datahub/change-summary.md").exists()
+  ['proxy-token-use-openssl-rand-hex-32', 'smoke-test-token', 'oauth-client-secret'].each {
+    assert !changeSummary.contains("placeholder-${hub}-staging-${it}") : "secret value of ${hub} in the change summary"
+  }
+}
+
 // datahub's lock: one wheel layer with the package in site-packages
 assert log.contains('python: 1 packages in 1 layers')
 def datahubTar = new File(basedir, 'hubs/datahub/target/datahub/image.tar')

@@ -2,10 +2,9 @@ package dev.datahub.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.datahub.DataHubException;
 import dev.datahub.Fix;
+import dev.datahub.output.ResultFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +45,6 @@ public record BuiltImage(
   public static final String FILE_NAME = "image.json";
   public static final String DIGEST_FILE_NAME = "image.digest";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
   public BuiltImage {
     tags = tags == null ? List.of() : List.copyOf(tags);
     if (!Digest.isValid(digest)) {
@@ -64,21 +60,15 @@ public record BuiltImage(
 
   /** Writes {@code image.json} and {@code image.digest} into {@code dir} (created if missing). */
   public void writeTo(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve(DIGEST_FILE_NAME), digest + "\n", StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new DataHubException("cannot write " + dir.resolve(FILE_NAME) + ": " + e.getMessage()
-          + " — check that the build directory is writable");
-    }
+    ResultFiles.writeJson(dir.resolve(FILE_NAME), this);
+    ResultFiles.writeText(dir.resolve(DIGEST_FILE_NAME), digest + "\n");
   }
 
   /** Reads {@code image.json} from {@code dir}; a missing file names the goal that writes it. */
   public static BuiltImage readFrom(Path dir) {
     Path file = dir.resolve(FILE_NAME);
     try {
-      return JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), BuiltImage.class);
+      return ResultFiles.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), BuiltImage.class);
     } catch (NoSuchFileException e) {
       throw new DataHubException("no built image at " + file + " — run {} first, or pass {}",
           Fix.inPhase("build-image", "package"), Fix.property("datahub.image", "<repository>@sha256:<digest>"));

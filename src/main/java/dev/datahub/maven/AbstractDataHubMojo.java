@@ -8,6 +8,7 @@ import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
@@ -28,6 +29,9 @@ public abstract class AbstractDataHubMojo extends AbstractMojo {
   /** Skips every datahub goal. */
   @Parameter(property = "datahub.skip", defaultValue = "false")
   protected boolean skip;
+
+  @Parameter(defaultValue = "${plugin}", readonly = true)
+  PluginDescriptor plugin;
 
   @Component
   protected SettingsDecrypter settingsDecrypter;
@@ -82,6 +86,11 @@ public abstract class AbstractDataHubMojo extends AbstractMojo {
 
   protected SettingsCredentials credentials() {
     return new SettingsCredentials(session == null ? null : session.getSettings(), settingsDecrypter, redactor);
+  }
+
+  /** This plugin's version, recorded in what the goals make ({@code dev} outside a Maven run). */
+  protected String toolVersion() {
+    return plugin == null ? "dev" : plugin.getVersion();
   }
 
   /** {@code target/datahub}, where goals leave results for the next goal and for CI. */

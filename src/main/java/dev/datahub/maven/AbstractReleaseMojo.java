@@ -3,28 +3,26 @@ package dev.datahub.maven;
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.image.SourceRevision;
-import dev.datahub.image.Digest;
+import dev.datahub.output.ResultFiles;
+import dev.datahub.promotion.EnvironmentSmoke;
 import dev.datahub.promotion.SmokeRunner;
 import dev.datahub.release.ChartSource;
 import dev.datahub.release.EnvironmentSpec;
 import dev.datahub.release.HubRelease;
+import dev.datahub.release.HubReleases;
 import dev.datahub.release.ImageRef;
-import dev.datahub.release.KubeTarget;
-import dev.datahub.release.ValuesComposer;
-import dev.datahub.release.SmokeVerdict;
-import dev.datahub.smoke.SmokeResult;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
-/** The configuration shared by deploy-staging, promote, rollback, status and plan. */
+/**
+ * The configuration shared by deploy-staging, promote, rollback, status, plan, smoke-test, image-test and validate,
+ * and their shared steps: secret values known to the redactor first, each environment's release opened on first use
+ * and closed at the end, results written under {@code target/datahub/release/}.
+ */
 public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
 
   /** The Helm chart: {@code <directory>}, {@code <repository>/<name>/<version>} or {@code <oci>/<version>}. */
@@ -72,31 +70,18 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   /** The process environment (hub token, GITHUB_STEP_SUMMARY); tests replace it. */
   java.util.function.Function<String, String> environmentVariables = System::getenv;
 
-  private final List<KubeTarget> opened = new ArrayList<>();
+  private HubReleases releases;
 
   @Override
   protected final void run() throws MojoExecutionException, MojoFailureException {
-    registerSecretValues();
-    try {
+    if (environments != null) {
+      environments.registerSecrets(redactor);
+    }
+    try (HubReleases opened = new HubReleases(this::environment, redactor, log(), releaseDirectory(), keepRecords)) {
+      releases = opened;
       runRelease();
     } finally {
-      opened.forEach(KubeTarget::close);
-    }
-  }
-
-  /**
-   * Every goal here may meet the environments' secret values — in the live release's stored values (status, plan,
-   * rollback), printed by a smoke check, in a Helm message — so all of them are known to the redactor before
-   * anything is read or run.
-   */
-  private void registerSecretValues() {
-    if (environments == null) {
-      return;
-    }
-    for (EnvironmentConfig config : new EnvironmentConfig[] {environments.staging, environments.prod}) {
-      if (config != null && config.secretValues != null) {
-        ValuesComposer.registerSecrets(config.secretValues.stream().map(File::toPath).toList(), redactor);
-      }
+      releases = null;
     }
   }
 
@@ -114,24 +99,11 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   }
 
   protected EnvironmentSpec environment(String name) {
-    EnvironmentConfig config = environments == null ? null
-        : "staging".equals(name) ? environments.staging : "prod".equals(name) ? environments.prod : null;
-    if (config == null) {
-      throw new DataHubException("no <environments><" + name + "> configured — add it (kubeContext, namespace, "
-          + "release) to the plugin configuration");
-    }
-    String kubeVersion = property("datahub." + name + ".kubeVersion");
-    if (kubeVersion != null && !kubeVersion.isBlank()) {
-      config.kubeVersion = kubeVersion;
-    }
-    return config.toSpec(name);
+    return (environments == null ? new Environments() : environments).spec(name, this::property);
   }
 
   protected HubRelease hubRelease(String environment) {
-    KubeTarget target = KubeTarget.open(environment(environment));
-    opened.add(target);
-    return new HubRelease(target, redactor, log(), Clock.systemUTC(), outputDirectory().resolve("release"))
-        .keepRecords(keepRecords);
+    return releases.get(environment);
   }
 
   protected ImageRef imageRef() {
@@ -143,8 +115,7 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
 
   /** True when {@code <environments>} configures this environment. */
   protected boolean hasEnvironment(String name) {
-    return environments != null
-        && ("staging".equals(name) ? environments.staging != null : "prod".equals(name) && environments.prod != null);
+    return environments != null && environments.named(name) != null;
   }
 
   protected SmokeTestLauncher smokeTestLauncher() {
@@ -160,11 +131,8 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
     if (smokeTest == null) {
       return null;
     }
-    return (environment, hubUrl, imageReference) -> {
-      SmokeResult result = smokeTestLauncher().runPinned(environment, hubUrl, imageReference);
-      return new SmokeVerdict(result.passed(), Digest.in(result.observedImage()), hubUrl,
-          result.passed() ? "passed" : result.failure());
-    };
+    return (environment, hubUrl, imageReference) ->
+        EnvironmentSmoke.verdict(smokeTestLauncher().runPinned(environment, hubUrl, imageReference), hubUrl);
   }
 
   /** A {@code -D} value (Maven user or system property), or null. */
@@ -183,24 +151,18 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
     return SourceRevision.of(project.getBasedir().toPath()).orElse("unknown");
   }
 
-  protected void deleteResult(String fileName) {
-    try {
-      Files.deleteIfExists(outputDirectory().resolve("release").resolve(fileName));
-    } catch (IOException e) {
-      throw new DataHubException("cannot delete " + fileName + " under " + outputDirectory() + ": " + e.getMessage()
-          + " — check the build directory");
-    }
+  /** This build's deploy outcome per environment (deploy-staging puts it, smoke-test completes it). */
+  protected DeployOutcomes deployOutcomes() {
+    return new DeployOutcomes(project, releaseDirectory());
+  }
+
+  /** {@code target/datahub/release}: the release goals' results, for the next goal and for CI. */
+  protected Path releaseDirectory() {
+    return outputDirectory().resolve("release");
   }
 
   /** Writes a machine-readable result next to the build for CI (never holds secret values). */
   protected void writeResult(String fileName, Object value) {
-    try {
-      Path dir = outputDirectory().resolve("release");
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve(fileName), new com.fasterxml.jackson.databind.ObjectMapper()
-          .writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n");
-    } catch (IOException e) {
-      throw new DataHubException("cannot write " + fileName + " under " + outputDirectory() + ": " + e.getMessage());
-    }
+    ResultFiles.writeJson(releaseDirectory().resolve(fileName), value);
   }
 }

@@ -4,12 +4,10 @@ import dev.datahub.image.BuiltImage;
 import dev.datahub.image.ImageSpec;
 import dev.datahub.image.RegistryCredential;
 import dev.datahub.image.SingleUserImage;
+import dev.datahub.maven.ImageConfig.Overrides;
 import dev.datahub.python.PythonImageLayers;
 import dev.datahub.python.PythonSpec;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -26,15 +24,15 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   ImageConfig image = new ImageConfig();
 
   /** Overrides {@code <image><from>}. */
-  @Parameter(property = "datahub.image.from")
+  @Parameter(property = Overrides.FROM)
   String from;
 
   /** Overrides {@code <image><to>}. */
-  @Parameter(property = "datahub.image.to")
+  @Parameter(property = Overrides.TO)
   String to;
 
   /** Extra tags, comma-separated; added to {@code <image><tags>}. */
-  @Parameter(property = "datahub.image.tags")
+  @Parameter(property = Overrides.TAGS)
   String tags;
 
   /** {@code false} writes a tarball even when {@code <to>} is set. */
@@ -46,11 +44,11 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   boolean force;
 
   /** Comma-separated registry hosts allowed over plain HTTP; added to {@code <image><allowInsecureRegistries>}. */
-  @Parameter(property = "datahub.image.allowInsecureRegistries")
+  @Parameter(property = Overrides.ALLOW_INSECURE_REGISTRIES)
   String allowInsecureRegistries;
 
   /** Overrides {@code <image><format>}: Docker or OCI. */
-  @Parameter(property = "datahub.image.format")
+  @Parameter(property = Overrides.FORMAT)
   String format;
 
   /** Jib's layer caches (base/ and application/). */
@@ -60,9 +58,6 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   /** Skips this goal. */
   @Parameter(property = "datahub.build-image.skip", defaultValue = "false")
   boolean skipBuildImage;
-
-  @Parameter(defaultValue = "${plugin}", readonly = true)
-  PluginDescriptor plugin;
 
   @Override
   protected String goalName() {
@@ -76,10 +71,10 @@ public class BuildImageMojo extends AbstractDataHubMojo {
 
   @Override
   protected void run() {
-    RegistryCredential.Lookup credentials = registryCredentials();
+    RegistryCredential.Lookup credentials = credentials().registries();
     ImageSpec spec = spec();
-    if (image.python != null && image.python.isEnabled()) {
-      PythonSpec python = image.python.toSpec(project.getBasedir().toPath(), outputDirectory().resolve("python"));
+    PythonSpec python = image.pythonSpec(project.getBasedir().toPath(), outputDirectory());
+    if (python != null) {
       spec = spec.withExtraLayers(PythonImageLayers.forImage(spec, python, credentials, log()));
     }
     BuiltImage built = new SingleUserImage(credentials, log()).build(spec);
@@ -89,25 +84,7 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   }
 
   ImageSpec spec() {
-    return image.toSpec(new ImageConfig.Overrides(from, to, tags, format, allowInsecureRegistries, push, force),
-        project, outputDirectory(), Path.of(cacheDirectory), plugin == null ? "dev" : plugin.getVersion());
-  }
-
-  /** settings.xml {@code <server>} whose id is the registry host; Docker Hub also answers to docker.io. */
-  private RegistryCredential.Lookup registryCredentials() {
-    SettingsCredentials settings = credentials();
-    return host -> {
-      List<String> ids = host.equals("registry-1.docker.io")
-          ? List.of(host, "docker.io", "index.docker.io") : List.of(host);
-      for (String id : ids) {
-        Optional<RegistryCredential> found = settings.find(id)
-            .filter(s -> s.username() != null && s.password() != null)
-            .map(s -> new RegistryCredential(s.username(), s.password()));
-        if (found.isPresent()) {
-          return found;
-        }
-      }
-      return Optional.empty();
-    };
+    return image.toSpec(new Overrides(from, to, tags, format, allowInsecureRegistries, push, force),
+        project, outputDirectory(), Path.of(cacheDirectory), toolVersion());
   }
 }

@@ -16,9 +16,6 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "deploy-staging", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
 public class DeployStagingMojo extends AbstractReleaseMojo {
 
-  /** Key of this build's deploy outcome in the project's context, read by smoke-test. */
-  static final String OUTCOME = "datahub.deploy.outcome.";
-
   @Parameter(property = "datahub.deploy-staging.skip", defaultValue = "false")
   private boolean skipDeployStaging;
 
@@ -28,14 +25,12 @@ public class DeployStagingMojo extends AbstractReleaseMojo {
 
   @Override
   protected void runRelease() {
-    deleteResult(DeploySummary.fileName("staging")); // a stale "skipped" must not outlive a failed deploy
+    deployOutcomes().clear("staging");
     HubRelease staging = hubRelease("staging");
     HubRelease.DeployResult result = staging.deployIfChanged(new HubRelease.DeployRequest(chartSource(),
         commonValues(), imageRef(), sourceCommit(), DeploymentRecord.Kind.DEPLOY, null, null, recover), force);
     writeResult("staging-record.json", result.record());
-    DeploySummary summary = DeploySummary.of(project.getArtifactId(), staging.environment(), result);
-    summary.writeTo(outputDirectory().resolve("release"));
-    project.setContextValue(OUTCOME + "staging", summary);
+    deployOutcomes().put(DeploySummary.of(project.getArtifactId(), staging.environment(), result));
   }
 
   @Override

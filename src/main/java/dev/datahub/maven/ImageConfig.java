@@ -3,6 +3,7 @@ package dev.datahub.maven;
 import dev.datahub.image.ContentMapping;
 import dev.datahub.image.ImageSpec;
 import dev.datahub.image.SourceRevision;
+import dev.datahub.python.PythonSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.maven.project.MavenProject;
 
 /** The {@code <image>} block of the pom. Plain fields: Maven fills them; the mojo converts them to an ImageSpec. */
@@ -68,9 +70,35 @@ public class ImageConfig {
     String owner;
   }
 
-  /** {@code -Ddatahub.image.*} values that replace or extend the block; nulls leave it as is. */
+  /**
+   * {@code -Ddatahub.image.*} values that replace or extend the block; nulls leave it as is. Their property names are
+   * here once: build-image declares them as parameters, validate reads them as properties.
+   */
   record Overrides(String from, String to, String tags, String format, String allowInsecureRegistries, boolean push,
-      boolean force) {}
+      boolean force) {
+
+    static final String FROM = "datahub.image.from";
+    static final String TO = "datahub.image.to";
+    static final String TAGS = "datahub.image.tags";
+    static final String FORMAT = "datahub.image.format";
+    static final String ALLOW_INSECURE_REGISTRIES = "datahub.image.allowInsecureRegistries";
+
+    /** The overrides of a goal that builds nothing (validate): push and force do not apply. */
+    static Overrides fromProperties(Function<String, String> property) {
+      return new Overrides(property.apply(FROM), property.apply(TO), property.apply(TAGS), property.apply(FORMAT),
+          property.apply(ALLOW_INSECURE_REGISTRIES), true, false);
+    }
+  }
+
+  /** True when the {@code <python>} block is in use. */
+  boolean hasPython() {
+    return python != null && python.isEnabled();
+  }
+
+  /** The {@code <python>} block as a core spec, staged under {@code outputDirectory/python}; null when not in use. */
+  PythonSpec pythonSpec(Path projectDirectory, Path outputDirectory) {
+    return hasPython() ? python.toSpec(projectDirectory, outputDirectory.resolve("python")) : null;
+  }
 
   /** The core spec: the block, the overrides, and labels from the project (source URL, optionally the commit). */
   ImageSpec toSpec(Overrides o, MavenProject project, Path outputDirectory, Path cacheDirectory, String toolVersion) {

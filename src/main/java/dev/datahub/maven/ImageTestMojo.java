@@ -3,16 +3,13 @@ package dev.datahub.maven;
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.smoke.ContainerEngine;
-import dev.datahub.smoke.ImageTest;
+import dev.datahub.smoke.ImageSmokeRun;
 import dev.datahub.smoke.SmokeReports;
 import dev.datahub.smoke.SmokeResult;
 import dev.datahub.smoke.SmokeSpec;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -54,7 +51,7 @@ public class ImageTestMojo extends AbstractReleaseMojo {
   protected void runRelease() {
     BuiltImage built = BuiltImage.readFrom(outputDirectory());
     List<String> why = new ArrayList<>();
-    Optional<ContainerEngine> found = ContainerEngine.find(engine, engineEnvironment(), environmentVariables.apply("PATH"), why);
+    Optional<ContainerEngine> found = ContainerEngine.find(engine, environmentVariables, why);
     if (found.isEmpty()) {
       String message = "No container engine to run the image test" + (why.isEmpty() ? "" : " (" + String.join("; ", why) + ")")
           + " — " + ContainerEngine.INSTALL + ", or set -Ddatahub.image-test.engine";
@@ -65,47 +62,15 @@ public class ImageTestMojo extends AbstractReleaseMojo {
       return;
     }
     Path reportDir = outputDirectory().resolve("image-test");
-    removeOldResult(reportDir);
+    SmokeReports.removeFrom(reportDir);
     SmokeTestConfiguration config = smokeTest != null ? smokeTest : new SmokeTestConfiguration();
-    SmokeSpec spec = config.toSpec(this::property, project.getBasedir().toPath(), ImageTest.ENVIRONMENT,
+    SmokeSpec spec = config.toSpec(this::property, project.getBasedir().toPath(), ImageSmokeRun.ENVIRONMENT,
         "http://127.0.0.1/", built.reference());
-    ImageTest.Image image = new ImageTest.Image(built.reference(), built.imageId(),
-        built.pushed() || built.tarball() == null ? null : Path.of(built.tarball()), loopback(built.repository()));
-    SmokeResult result = new ImageTest(spec, found.get(), image, redactor, log()).run();
-    SmokeReports reports = new SmokeReports(redactor);
-    reports.printSummary(result, log());
-    String stepSummary = environmentVariables.apply("GITHUB_STEP_SUMMARY");
-    reports.write(result, reportDir, stepSummary == null || stepSummary.isBlank() ? null : Path.of(stepSummary));
+    SmokeResult result = new ImageSmokeRun(spec, found.get(), ImageSmokeRun.Image.of(built), redactor, log()).run();
+    new SmokeReports(redactor).publish(result, log(), reportDir, environmentVariables.apply("GITHUB_STEP_SUMMARY"));
     if (!result.passed()) {
       throw new DataHubException("image test of " + built.reference() + " failed: " + result.failure()
           + " (details: " + reportDir.resolve(SmokeReports.MARKDOWN_FILE) + ")");
-    }
-  }
-
-  /** The variables docker and podman read for their daemon, storage and registries, passed on as this build sees them. */
-  private Map<String, String> engineEnvironment() {
-    Map<String, String> env = new java.util.TreeMap<>();
-    for (String name : ContainerEngine.CONFIGURATION_VARIABLES) {
-      String value = environmentVariables.apply(name);
-      if (value != null) {
-        env.put(name, value);
-      }
-    }
-    return env;
-  }
-
-  /** A registry on this machine is reached over plain HTTP (podman needs {@code --tls-verify=false} for it). */
-  private static boolean loopback(String repository) {
-    return repository.startsWith("localhost:") || repository.startsWith("localhost/") || repository.startsWith("127.");
-  }
-
-  private static void removeOldResult(Path dir) {
-    try {
-      Files.deleteIfExists(dir.resolve(SmokeResult.FILE_NAME));
-      Files.deleteIfExists(dir.resolve(SmokeReports.JUNIT_FILE));
-      Files.deleteIfExists(dir.resolve(SmokeReports.MARKDOWN_FILE));
-    } catch (IOException e) {
-      throw new DataHubException("cannot remove the previous image-test result in " + dir + ": " + e.getMessage());
     }
   }
 }

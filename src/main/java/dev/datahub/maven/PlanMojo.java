@@ -1,6 +1,7 @@
 package dev.datahub.maven;
 
 import dev.datahub.DataHubException;
+import dev.datahub.output.ResultFiles;
 import dev.datahub.release.ComposedValues;
 import dev.datahub.release.EnvironmentSpec;
 import dev.datahub.release.HubRelease;
@@ -8,8 +9,6 @@ import dev.datahub.release.ImageRef;
 import dev.datahub.release.ReleasePlan;
 import dev.datahub.release.ReleasePlanner;
 import dev.datahub.release.ValuesComposer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -45,11 +44,7 @@ public class PlanMojo extends AbstractReleaseMojo {
     plan.lines(log().wording()).forEach(log()::info);
     writeResult(environment + "-plan.json", plan);
     Path manifest = outputDirectory().resolve("release").resolve(environment + "-manifest.yaml");
-    try {
-      Files.writeString(manifest, plan.manifest());
-    } catch (IOException e) {
-      throw new DataHubException("cannot write " + manifest + ": " + e.getMessage() + " — check the build directory");
-    }
+    ResultFiles.writeText(manifest, plan.manifest());
     log().info("  manifest (secrets masked): " + project.getBasedir().toPath().toAbsolutePath()
         .relativize(manifest.toAbsolutePath()));
   }

@@ -1,7 +1,9 @@
 package dev.datahub.maven;
 
 import dev.datahub.DataHubException;
+import dev.datahub.image.RegistryCredential;
 import dev.datahub.log.Redactor;
+import java.util.List;
 import java.util.Optional;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
@@ -52,5 +54,22 @@ final class SettingsCredentials {
     Server decrypted = result.getServer() != null ? result.getServer() : server;
     redactor.register(decrypted.getPassword());
     return Optional.of(new ServerCredentials(serverId, decrypted.getUsername(), decrypted.getPassword()));
+  }
+
+  /** Registry credentials: the {@code <server>} whose id is the registry host; Docker Hub also answers to docker.io. */
+  RegistryCredential.Lookup registries() {
+    return host -> {
+      List<String> ids = host.equals("registry-1.docker.io")
+          ? List.of(host, "docker.io", "index.docker.io") : List.of(host);
+      for (String id : ids) {
+        Optional<RegistryCredential> found = find(id)
+            .filter(s -> s.username() != null && s.password() != null)
+            .map(s -> new RegistryCredential(s.username(), s.password()));
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+      return Optional.empty();
+    };
   }
 }

@@ -3,13 +3,11 @@ package dev.datahub.maven;
 import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
+import dev.datahub.smoke.HubSmokeRun;
 import dev.datahub.smoke.HubToken;
 import dev.datahub.smoke.SmokeReports;
 import dev.datahub.smoke.SmokeResult;
 import dev.datahub.smoke.SmokeSpec;
-import dev.datahub.smoke.SmokeTest;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -66,7 +64,7 @@ final class SmokeTestLauncher {
   }
 
   private SmokeResult run(String environment, String hubUrl, String image, boolean pinned) {
-    removeOldResult(); // a stale passed result must never reach the promote gate
+    SmokeReports.removeFrom(reportDir);
     HubToken token = token();
     SmokeSpec spec = config.toSpec(property, baseDir, environment, hubUrl, image);
     if (pinned) {
@@ -76,11 +74,8 @@ final class SmokeTestLauncher {
       }
       spec = spec.withHubUrl(SmokeSpec.hubUrl(hubUrl)).withExpectedImage(image, true);
     }
-    SmokeResult result = new SmokeTest(spec, token, redactor, log).run();
-    SmokeReports reports = new SmokeReports(redactor);
-    reports.printSummary(result, log);
-    String stepSummary = environmentVariables.apply("GITHUB_STEP_SUMMARY");
-    reports.write(result, reportDir, stepSummary == null || stepSummary.isBlank() ? null : Path.of(stepSummary));
+    SmokeResult result = new HubSmokeRun(spec, token, redactor, log).run();
+    new SmokeReports(redactor).publish(result, log, reportDir, environmentVariables.apply("GITHUB_STEP_SUMMARY"));
     log.info("Smoke-test reports: " + reportDir);
     return result;
   }
@@ -103,15 +98,5 @@ final class SmokeTestLauncher {
     }
     redactor.register(value.strip());
     return new HubToken(value.strip(), "environment variable " + env);
-  }
-
-  private void removeOldResult() {
-    try {
-      Files.deleteIfExists(reportDir.resolve(SmokeResult.FILE_NAME));
-      Files.deleteIfExists(reportDir.resolve(SmokeReports.JUNIT_FILE));
-      Files.deleteIfExists(reportDir.resolve(SmokeReports.MARKDOWN_FILE));
-    } catch (IOException e) {
-      throw new DataHubException("cannot remove the previous smoke-test result in " + reportDir + ": " + e.getMessage());
-    }
   }
 }

@@ -1,11 +1,9 @@
 package dev.datahub.release;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.datahub.DataHubException;
+import dev.datahub.output.ResultFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +34,6 @@ public record DeploySummary(
 
   public static final String DEPLOYED = "deployed";
   public static final String SKIPPED = "skipped";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static String fileName(String environment) {
     return environment + "-deploy.json";
@@ -61,21 +58,9 @@ public record DeploySummary(
         chart, status, reason);
   }
 
-  public void writeTo(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, fileName(environment), ".tmp");
-      Files.writeString(tmp, JSON.writeValueAsString(this) + "\n");
-      Files.move(tmp, dir.resolve(fileName(environment)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new DataHubException("cannot write " + fileName(environment) + " in " + dir + ": " + e.getMessage()
-          + " — check the build directory");
-    }
-  }
-
   public static DeploySummary readFrom(Path file) {
     try {
-      return JSON.readValue(file.toFile(), DeploySummary.class);
+      return ResultFiles.JSON.readValue(file.toFile(), DeploySummary.class);
     } catch (IOException e) {
       throw new DataHubException("cannot read " + file + ": " + e.getMessage() + " — delete it and deploy again");
     }

@@ -18,7 +18,7 @@ public record EnvironmentStatus(
     String chart,
     DeploymentRecord lastRecord) {
 
-  /** Reads the release and its last record; a cluster that refuses or fails the reads is a {@link DataHubException}. */
+  /** Reads the environment's release and records; a cluster that refuses or fails the reads is a DataHubException. */
   public static EnvironmentStatus of(HubRelease release) {
     Optional<StoredRelease> latest;
     Optional<DeploymentRecord> record;
@@ -26,7 +26,9 @@ public record EnvironmentStatus(
       latest = release.store().latest();
       record = release.records().latest();
     } catch (KubernetesClientException e) {
-      throw new DataHubException(String.valueOf(e.getMessage()), e); // status shows it as it is: the environment is unavailable
+      EnvironmentSpec env = release.environment();
+      throw new DataHubException("cannot read the release " + env.release() + " in namespace " + env.namespace()
+          + " of context " + env.kubeContext() + ": " + e.getMessage() + " — check the context's access to the namespace");
     }
     return new EnvironmentStatus(release.environment().name(), latest.map(StoredRelease::revision).orElse(null),
         latest.map(StoredRelease::status).orElse("not installed"), latest.map(release::imageOf).orElse(null),

@@ -1,8 +1,7 @@
 package dev.datahub.release;
 
-import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
-import java.io.IOException;
+import dev.datahub.output.ResultFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,12 +90,7 @@ public final class ValuesComposer {
     }
     yaml.append(indent).append("name: \"").append(image.repository()).append("\"\n");
     yaml.append(indent).append("tag: \"").append(image.tagValue()).append("\"\n");
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, yaml);
-      return file;
-    } catch (IOException e) {
-      throw new DataHubException("cannot write " + file + ": " + e.getMessage() + " — check the build directory");
-    }
+    ResultFiles.writeText(file, yaml.toString());
+    return file;
   }
 }

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The machine's container engine — {@code docker} or {@code podman}, same command line for what the
@@ -46,6 +48,22 @@ public record ContainerEngine(String name, Path executable, Map<String, String> 
       List<String> all = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
       return String.join(" / ", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
+  }
+
+  /**
+   * {@link #find(String, Map, String, List)} as this build's environment ({@code environment}: a variable's value by
+   * name) sees it: its {@code PATH}, and the variables docker and podman read for their daemon, storage and registries.
+   */
+  public static Optional<ContainerEngine> find(String configured, Function<String, String> environment,
+      List<String> why) {
+    Map<String, String> passed = new TreeMap<>();
+    for (String name : CONFIGURATION_VARIABLES) {
+      String value = environment.apply(name);
+      if (value != null) {
+        passed.put(name, value);
+      }
+    }
+    return find(configured, passed, environment.apply("PATH"), why);
   }
 
   /**

@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 
 /**
  * The {@code <smokeTest>} checks — imports, snippets, notebooks cell by cell — run in one kernel,
- * whoever started it: a hub's user server ({@link SmokeTest}) or the image's own Jupyter server
- * ({@link ImageTest}). A check that times out or kills the kernel marks the rest as not run.
+ * whoever started it: a hub's user server ({@link HubSmokeRun}) or the image's own Jupyter server
+ * ({@link ImageSmokeRun}). A check that times out or kills the kernel marks the rest as not run.
  */
 final class KernelChecks {
 

@@ -27,7 +27,7 @@ final class KernelSession implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
    * A bound on memory only: {@code <expect>} is matched on everything up to here; what reports show is redacted and
-   * then cut much shorter by {@link SmokeTest}.
+   * then cut much shorter by {@link HubSmokeRun}.
    */
   private static final int MAX_OUTPUT = 1024 * 1024;
   private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*[A-Za-z]");

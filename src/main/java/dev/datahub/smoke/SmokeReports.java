@@ -3,6 +3,7 @@ package dev.datahub.smoke;
 import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
+import dev.datahub.output.ResultFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -56,21 +57,31 @@ public final class SmokeReports {
     }
   }
 
+  /** Removes the reports of an earlier run from {@code dir}: a stale passed result must never reach the promote gate. */
+  public static void removeFrom(Path dir) {
+    ResultFiles.delete(dir.resolve(SmokeResult.FILE_NAME));
+    ResultFiles.delete(dir.resolve(JUNIT_FILE));
+    ResultFiles.delete(dir.resolve(MARKDOWN_FILE));
+  }
+
+  /**
+   * Prints the summary, then writes the reports into {@code dir}; appends the Markdown to {@code githubStepSummary}
+   * (the value of {@code GITHUB_STEP_SUMMARY}) when it is set.
+   */
+  public void publish(SmokeResult r, StepLog log, Path dir, String githubStepSummary) {
+    printSummary(r, log);
+    write(r, dir, githubStepSummary == null || githubStepSummary.isBlank() ? null : Path.of(githubStepSummary));
+  }
+
   /**
    * Writes {@code result.json}, the JUnit XML and {@code summary.md} into {@code dir}; appends the
    * Markdown to {@code githubStepSummary} when it is not null.
    */
   public void write(SmokeResult r, Path dir, Path githubStepSummary) {
     String markdown = markdown(r);
-    try {
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve(SmokeResult.FILE_NAME), redactor.redact(r.toJson()) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve(JUNIT_FILE), junit(r), StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve(MARKDOWN_FILE), markdown, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new DataHubException("cannot write the smoke-test reports to " + dir + ": " + e.getMessage()
-          + " — check that the build directory is writable");
-    }
+    ResultFiles.writeText(dir.resolve(SmokeResult.FILE_NAME), redactor.redact(r.toJson()) + "\n");
+    ResultFiles.writeText(dir.resolve(JUNIT_FILE), junit(r));
+    ResultFiles.writeText(dir.resolve(MARKDOWN_FILE), markdown);
     if (githubStepSummary != null) {
       // One file for the whole job: under mvn -T several hubs append at once, so whole reports go in one at a time.
       synchronized (STEP_SUMMARY_LOCK) {

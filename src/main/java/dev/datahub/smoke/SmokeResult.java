@@ -2,10 +2,9 @@ package dev.datahub.smoke;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.datahub.DataHubException;
 import dev.datahub.Fix;
+import dev.datahub.output.ResultFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,9 +53,6 @@ public record SmokeResult(
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";
 
-  static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
-
   public SmokeResult {
     checks = checks == null ? List.of() : List.copyOf(checks);
   }
@@ -68,7 +64,7 @@ public record SmokeResult(
 
   public String toJson() {
     try {
-      return JSON.writeValueAsString(this);
+      return ResultFiles.JSON.writeValueAsString(this);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -78,7 +74,7 @@ public record SmokeResult(
   public static SmokeResult readFrom(Path dir) {
     Path file = dir.resolve(FILE_NAME);
     try {
-      return JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), SmokeResult.class);
+      return ResultFiles.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), SmokeResult.class);
     } catch (NoSuchFileException e) {
       throw new DataHubException("no smoke-test result at " + file + " — run {} first", Fix.goal("smoke-test"));
     } catch (IOException e) {

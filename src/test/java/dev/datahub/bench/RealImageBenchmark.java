@@ -13,11 +13,11 @@ import dev.datahub.image.BuiltImage;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.smoke.ContainerEngine;
+import dev.datahub.smoke.HubSmokeRun;
 import dev.datahub.smoke.HubToken;
-import dev.datahub.smoke.ImageTest;
+import dev.datahub.smoke.ImageSmokeRun;
 import dev.datahub.smoke.SmokeResult;
 import dev.datahub.smoke.SmokeSpec;
-import dev.datahub.smoke.SmokeTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,14 +86,14 @@ class RealImageBenchmark {
       ContainerEngine engine = ContainerEngine.find("podman", podman.environment(), System.getenv("PATH"), new ArrayList<>())
           .orElseThrow();
       SmokeSpec imports = spec.withImports("pip");
-      ImageTest.Image image = new ImageTest.Image(built.reference(), built.imageId(), null, true);
+      ImageSmokeRun.Image image = new ImageSmokeRun.Image(built.reference(), built.imageId(), null, true);
       List<double[]> ratio = new ArrayList<>();
       System.out.println();
       System.out.println("run | image-test wall s | podman run python3 -c 'import pip' s | ratio");
       System.out.println("|---|---|---|---|");
       for (int i = 0; i <= runs; i++) {
         long t0 = System.nanoTime();
-        SmokeResult r = new ImageTest(imports, engine, image, new Redactor(), StepLog.silent()).run();
+        SmokeResult r = new ImageSmokeRun(imports, engine, image, new Redactor(), StepLog.silent()).run();
         double wall = (System.nanoTime() - t0) / 1e9;
         assertTrue(r.passed(), r.failure());
         long f0 = System.nanoTime();
@@ -112,7 +112,7 @@ class RealImageBenchmark {
   }
 
   private static double[] smoke(LocalJupyterHub hub, SmokeSpec spec, Map<String, Object> options) {
-    SmokeResult r = new SmokeTest(SmokeSpec.of(hub.url()).withImports("json").withUserOptions(options)
+    SmokeResult r = new HubSmokeRun(SmokeSpec.of(hub.url()).withImports("json").withUserOptions(options)
         .withExpectedImage(spec.expectedImage(), true), new HubToken(hub.token(), "bench"), new Redactor(), StepLog.silent()).run();
     assertTrue(r.passed(), r.failure());
     double spawn = r.spawnMillis() / 1000.0;

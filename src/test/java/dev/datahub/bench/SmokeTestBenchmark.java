@@ -6,12 +6,12 @@ import dev.datahub.fixtures.LocalJupyterHub;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.smoke.CheckResult;
+import dev.datahub.smoke.HubSmokeRun;
 import dev.datahub.smoke.HubToken;
 import dev.datahub.smoke.Notebook;
 import dev.datahub.smoke.SmokeCheck;
 import dev.datahub.smoke.SmokeResult;
 import dev.datahub.smoke.SmokeSpec;
-import dev.datahub.smoke.SmokeTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +75,7 @@ class SmokeTestBenchmark {
   }
 
   private static SmokeResult once(LocalJupyterHub hub, SmokeSpec spec) {
-    SmokeResult r = new SmokeTest(spec, new HubToken(hub.token(), "bench"), new Redactor(), StepLog.silent()).run();
+    SmokeResult r = new HubSmokeRun(spec, new HubToken(hub.token(), "bench"), new Redactor(), StepLog.silent()).run();
     assertEquals("passed", r.status(), r::toJson);
     assertEquals(7, r.checks().stream().filter(CheckResult::passed).count());
     return r;

@@ -19,7 +19,7 @@ class PythonConfigTest {
   void defaultsFitDockerStacks() {
     PythonConfig c = new PythonConfig();
     assertFalse(c.isEnabled());
-    c.setRequirements(new File("requirements.lock"));
+    c.requirements = new File("requirements.lock");
     PythonSpec spec = c.toSpec(Path.of("/project"), Path.of("/project/target/datahub/python"));
     assertEquals(Path.of("/project/requirements.lock"), spec.requirements());
     assertEquals("https://pypi.org/simple/", spec.index());
@@ -37,16 +37,16 @@ class PythonConfigTest {
   @Test
   void everyFieldMapsAndRelativePathsResolveAgainstTheProject() {
     PythonConfig c = new PythonConfig();
-    c.setRequirements(new File("py/requirements.lock"));
-    c.setIndex("https://mirror.example.org/simple");
-    c.setFindLinks(new File("wheels"));
-    c.setPythonVersion("3.12.4");
-    c.setPlatforms(List.of("manylinux_2_39_aarch64"));
-    c.setSitePackages("/usr/local/lib/python3.12/site-packages/");
-    c.setScriptsDir("/usr/local/bin");
-    c.setProvidedByBase(List.of("NumPy", "jupyter_core"));
-    c.setMaxLayers(20);
-    c.setCacheDir(new File("/var/cache/wheels"));
+    c.requirements = new File("py/requirements.lock");
+    c.index = "https://mirror.example.org/simple";
+    c.findLinks = new File("wheels");
+    c.pythonVersion = "3.12.4";
+    c.platforms = List.of("manylinux_2_39_aarch64");
+    c.sitePackages = "/usr/local/lib/python3.12/site-packages/";
+    c.scriptsDir = "/usr/local/bin";
+    c.providedByBase = List.of("NumPy", "jupyter_core");
+    c.maxLayers = 20;
+    c.cacheDir = new File("/var/cache/wheels");
     PythonSpec spec = c.toSpec(Path.of("/p"), Path.of("/p/target/datahub/python"));
     assertEquals(Path.of("/p/py/requirements.lock"), spec.requirements());
     assertEquals(Path.of("/p/wheels"), spec.findLinks());
@@ -62,8 +62,8 @@ class PythonConfigTest {
   void badValuesAreOneLineErrors() {
     PythonConfig c = new PythonConfig();
     assertThrows(DataHubException.class, () -> c.toSpec(Path.of("/p"), Path.of("/w")));
-    c.setRequirements(new File("r.lock"));
-    c.setPythonVersion("three");
+    c.requirements = new File("r.lock");
+    c.pythonVersion = "three";
     DataHubException e = assertThrows(DataHubException.class, () -> c.toSpec(Path.of("/p"), Path.of("/w")));
     assertTrue(e.getMessage().startsWith("invalid <python> configuration: pythonVersion must look like 3.11"), e.getMessage());
   }

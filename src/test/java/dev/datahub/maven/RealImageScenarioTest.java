@@ -19,10 +19,10 @@ import dev.datahub.image.BuiltImage;
 import dev.datahub.log.Redactor;
 import dev.datahub.release.DeploymentRecord;
 import dev.datahub.release.DeploymentRecords;
+import dev.datahub.smoke.HubSmokeRun;
 import dev.datahub.smoke.HubToken;
 import dev.datahub.smoke.SmokeResult;
 import dev.datahub.smoke.SmokeSpec;
-import dev.datahub.smoke.SmokeTest;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +172,7 @@ class RealImageScenarioTest {
     SmokeSpec spec = SmokeSpec.of(hub.url()).withImports("json")
         .withTimeouts(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofMinutes(3))
         .withExpectedImage(broken.reference(), true);
-    SmokeResult result = new SmokeTest(spec, new HubToken(hub.token(), "test"), new Redactor(), new CapturingLog()).run();
+    SmokeResult result = new HubSmokeRun(spec, new HubToken(hub.token(), "test"), new Redactor(), new CapturingLog()).run();
     assertFalse(result.passed());
     assertTrue(result.failure().contains("RuntimeError: " + RealImage.BROKEN_SERVER),
         "the server's own error, not 'spawn failed' alone: " + result.failure());
@@ -196,7 +196,7 @@ class RealImageScenarioTest {
     SmokeSpec spec = SmokeSpec.of(hub.url()).withNotebooks(dev.datahub.smoke.Notebook.read(home))
         .withTimeouts(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofMinutes(3))
         .withExpectedImage(built.reference(), true);
-    SmokeResult result = new SmokeTest(spec, new HubToken(hub.token(), "test"), new Redactor(), new CapturingLog()).run();
+    SmokeResult result = new HubSmokeRun(spec, new HubToken(hub.token(), "test"), new Redactor(), new CapturingLog()).run();
 
     assertTrue(result.passed(), result.failure() + " " + result.checks() + "\n" + hub.serverLog(SmokeSpec.DEFAULT_USER));
     String stat = result.checks().get(1).output();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SmokeTestFaultsTest extends RealHubTest {
 
   static SmokeResult run(SmokeSpec spec, String token) {
-    return new SmokeTest(spec, new HubToken(token, "test token"), new Redactor(), new CapturingLog()).run();
+    return new HubSmokeRun(spec, new HubToken(token, "test token"), new Redactor(), new CapturingLog()).run();
   }
 
   static SmokeResult run(SmokeSpec spec) {
@@ -163,7 +163,7 @@ class SmokeTestFaultsTest extends RealHubTest {
     AtomicReference<SmokeResult> result = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
     Thread t = new Thread(() -> {
-      result.set(new SmokeTest(spec().withChecks(SmokeCheck.of("slow", "import time; time.sleep(60)", null)),
+      result.set(new HubSmokeRun(spec().withChecks(SmokeCheck.of("slow", "import time; time.sleep(60)", null)),
           new HubToken(hub.token(), "test"), new Redactor(), log).run());
       flag.set(Thread.currentThread().isInterrupted());
     });

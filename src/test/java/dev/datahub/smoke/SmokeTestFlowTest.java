@@ -22,7 +22,7 @@ class SmokeTestFlowTest extends RealHubTest {
   static final String OTHER = "sha256:" + "cd".repeat(32);
 
   static SmokeResult run(SmokeSpec spec, CapturingLog log) {
-    return new SmokeTest(spec, new HubToken(hub.token(), "test"), new Redactor(), log).run();
+    return new HubSmokeRun(spec, new HubToken(hub.token(), "test"), new Redactor(), log).run();
   }
 
   static Path notebook(String name) {
@@ -65,7 +65,7 @@ class SmokeTestFlowTest extends RealHubTest {
     SmokeSpec spec = spec().withChecks(
         SmokeCheck.of("prints the token", "print('" + token + "')", null),
         SmokeCheck.of("raises with the token", "raise ValueError('" + token + "')", null));
-    SmokeResult result = new SmokeTest(spec, new HubToken(token, "test"), redactor, log).run();
+    SmokeResult result = new HubSmokeRun(spec, new HubToken(token, "test"), redactor, log).run();
     SmokeReports reports = new SmokeReports(redactor);
     reports.printSummary(result, log);
     Path summary = out.resolve("github-step-summary.md");
@@ -105,7 +105,7 @@ class SmokeTestFlowTest extends RealHubTest {
         SmokeCheck.of("prints the token at the cut", "print('x' * " + before + " + '" + token + "')", "^never$"),
         SmokeCheck.of("prints half of it", "t = '" + token + "'\nprint(t[:len(t) // 2])\nprint(t[len(t) // 2:])",
             null));
-    SmokeResult result = new SmokeTest(spec, new HubToken(token, "test"), redactor, log).run();
+    SmokeResult result = new HubSmokeRun(spec, new HubToken(token, "test"), redactor, log).run();
     SmokeReports reports = new SmokeReports(redactor);
     reports.printSummary(result, log);
     reports.write(result, out.resolve("smoke-test"), out.resolve("github-step-summary.md"));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datahub.fixtures.CapturingLog;
-import dev.datahub.fixtures.LocalJupyterHub;
 import dev.datahub.fixtures.LockWriter;
 import dev.datahub.fixtures.PythonRepo;
 import dev.datahub.image.ImageLayer;
@@ -17,10 +16,7 @@ import dev.datahub.python.PythonSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,19 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * smoke test imports it in a kernel and checks the locked version — then the same for a package that
  * is not there, which must fail the way an operator would see it.
  */
-class SmokeTestWithInstalledWheelTest {
-
-  static LocalJupyterHub hub;
-
-  @BeforeAll
-  static void startHub() {
-    hub = LocalJupyterHub.start();
-  }
-
-  @AfterAll
-  static void stopHub() {
-    hub.close();
-  }
+class SmokeTestWithInstalledWheelTest extends RealHubTest {
 
   @Test
   void installedPackageImportsWithItsLockedVersion(@TempDir Path work) throws Exception {
@@ -51,10 +35,10 @@ class SmokeTestWithInstalledWheelTest {
     Path greet = PythonRepo.greetUtil().writeTo(wheels);
     Path lock = LockWriter.lock().pin("hello", "3.1.4", List.of(hello)).pin("greet-util", "1.2.0", List.of(greet))
         .writeTo(work.resolve("requirements.lock"));
-    PythonSpec spec = new PythonSpec(lock, "none", wheels, null, null, null, null, null, null, null,
+    PythonSpec python = new PythonSpec(lock, "none", wheels, null, null, null, null, null, null, null,
         work.resolve("cache"), work.resolve("stage"), 0);
-    String sitePackages = spec.sitePackages();
-    for (ImageLayer layer : new PythonPackages().layers(spec, BaseImageFiles.none(), StepLog.silent())) {
+    String sitePackages = python.sitePackages();
+    for (ImageLayer layer : new PythonPackages().layers(python, BaseImageFiles.none(), StepLog.silent())) {
       for (ImageLayer.ImageFile file : layer.files()) {
         if (file.pathInImage().startsWith(sitePackages + "/")) {
           Path target = hub.pythonPath().resolve(file.pathInImage().substring(sitePackages.length() + 1));
@@ -64,19 +48,15 @@ class SmokeTestWithInstalledWheelTest {
       }
     }
 
-    SmokeSpec smoke = SmokeSpec.of(hub.url())
-        .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(120))
-        .withImports("hello", "greet_util")
+    SmokeSpec smoke = spec().withImports("hello", "greet_util")
         .withChecks(SmokeCheck.of("locked version", "import hello, importlib.metadata as m; "
             + "print(hello.__version__, m.version('hello'))", "^3\\.1\\.4 3\\.1\\.4$"));
-    SmokeResult result = new SmokeTest(smoke.withExpectedImage(null, false), new HubToken(hub.token(), "test"),
+    SmokeResult result = new HubSmokeRun(smoke.withExpectedImage(null, false), new HubToken(hub.token(), "test"),
         new Redactor(), new CapturingLog()).run();
     assertTrue(result.passed(), String.valueOf(result.failure()) + " " + result.checks());
 
-    SmokeResult missing = new SmokeTest(SmokeSpec.of(hub.url())
-        .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(120))
-        .withImports("hello_not_installed").withExpectedImage(null, false), new HubToken(hub.token(), "test"),
-        new Redactor(), new CapturingLog()).run();
+    SmokeResult missing = new HubSmokeRun(spec().withImports("hello_not_installed").withExpectedImage(null, false),
+        new HubToken(hub.token(), "test"), new Redactor(), new CapturingLog()).run();
     assertFalse(missing.passed());
     assertTrue(missing.failure().contains("No module named 'hello_not_installed'"), missing.failure());
     assertEquals(List.of(), hub.userNames(), "no test user left");

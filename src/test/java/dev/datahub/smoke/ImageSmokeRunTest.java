@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * found as a container engine the way the goal finds one) runs the image's own Jupyter server and
  * the smoke checks run in its kernel — no hub. Every test ends with no container left.
  */
-class ImageTestTest {
+class ImageSmokeRunTest {
 
   static RealImageTier tier;
   static Podman podman;
@@ -62,9 +62,9 @@ class ImageTestTest {
   }
 
   private SmokeResult test(SmokeSpec spec, BuiltImage built, boolean fromTarball) {
-    ImageTest.Image image = new ImageTest.Image(built.reference(), built.imageId(),
+    ImageSmokeRun.Image image = new ImageSmokeRun.Image(built.reference(), built.imageId(),
         fromTarball ? Path.of(built.tarball()) : null, true);
-    return new ImageTest(spec, engine, image, new Redactor(), log).run();
+    return new ImageSmokeRun(spec, engine, image, new Redactor(), log).run();
   }
 
   @Test
@@ -82,7 +82,7 @@ class ImageTestTest {
         .withNotebooks(Notebook.read(notebook)), built, false);
 
     assertTrue(r.passed(), r.failure() + " " + r.checks());
-    assertEquals(ImageTest.ENVIRONMENT, r.environment());
+    assertEquals(ImageSmokeRun.ENVIRONMENT, r.environment());
     assertEquals(built.reference(), r.observedImage());
     assertEquals(List.of("image", "import pip", "locked version", "notebook home.ipynb"),
         r.checks().stream().map(CheckResult::name).toList());

@@ -20,7 +20,7 @@ import java.util.Optional;
  * timeout, interrupt and JVM shutdown. Failures are reported in the result, never thrown, so the
  * reports are written in every case.
  */
-public final class SmokeTest {
+public final class HubSmokeRun {
 
   private static final Duration POLL_FIRST = Duration.ofMillis(100);
   private static final Duration POLL_MAX = Duration.ofMillis(500);
@@ -38,7 +38,7 @@ public final class SmokeTest {
   private KernelSession kernel;
   private String cleanupOutcome;
 
-  public SmokeTest(SmokeSpec spec, HubToken token, Redactor redactor, StepLog log) {
+  public HubSmokeRun(SmokeSpec spec, HubToken token, Redactor redactor, StepLog log) {
     this.spec = spec;
     this.redactor = redactor;
     redactor.register(token.value());

@@ -3,6 +3,7 @@ package dev.datahub.smoke;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.datahub.DataHubException;
 import dev.datahub.Fix;
+import dev.datahub.image.BuiltImage;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.smoke.KernelSession.Execution;
@@ -39,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * container is removed whatever happens — failure, timeout, interrupt, JVM shutdown. Failures are
  * reported in the result, never thrown.
  */
-public final class ImageTest {
+public final class ImageSmokeRun {
 
   /** The environment name in reports. */
   public static final String ENVIRONMENT = "image";
@@ -65,7 +66,19 @@ public final class ImageTest {
    * @param tarball the image as a docker-archive tarball, loaded instead of pulled; null to pull
    * @param plainHttp the registry is reached over plain HTTP (podman: {@code --tls-verify=false})
    */
-  public record Image(String reference, String imageId, Path tarball, boolean plainHttp) {}
+  public record Image(String reference, String imageId, Path tarball, boolean plainHttp) {
+
+    /**
+     * The image a build made: pulled from its registry, or loaded from its tarball when it was not pushed; a registry
+     * on this machine is reached over plain HTTP (podman needs {@code --tls-verify=false} for it).
+     */
+    public static Image of(BuiltImage built) {
+      String repository = built.repository();
+      return new Image(built.reference(), built.imageId(),
+          built.pushed() || built.tarball() == null ? null : Path.of(built.tarball()),
+          repository.startsWith("localhost:") || repository.startsWith("localhost/") || repository.startsWith("127."));
+    }
+  }
 
   private final SmokeSpec spec;
   private final ContainerEngine engine;
@@ -83,7 +96,7 @@ public final class ImageTest {
   private final Deque<String> output = new ArrayDeque<>();
 
   /** {@code spec}'s hub URL, user, user options and image settings are not used; its checks and timeouts are. */
-  public ImageTest(SmokeSpec spec, ContainerEngine engine, Image image, Redactor redactor, StepLog log) {
+  public ImageSmokeRun(SmokeSpec spec, ContainerEngine engine, Image image, Redactor redactor, StepLog log) {
     this.spec = spec;
     this.engine = engine;
     this.image = image;
