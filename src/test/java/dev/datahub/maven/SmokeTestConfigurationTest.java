@@ -90,8 +90,8 @@ class SmokeTestConfigurationTest {
   @Test
   void badInputNamesTheFix() {
     SmokeTestConfiguration noUrl = new SmokeTestConfiguration();
-    assertTrue(assertThrows(DataHubException.class, () -> noUrl.toSpec(NONE, BASE, "staging", null, null)).getMessage()
-        .contains("-Ddatahub.smoke.hubUrl="));
+    assertTrue(assertThrows(DataHubException.class, () -> noUrl.toSpec(NONE, BASE, "staging", null, null))
+        .message(MavenWording.INSTANCE).contains("-Ddatahub.smoke.hubUrl="));
     assertTrue(assertThrows(DataHubException.class,
         () -> pom().toSpec(Map.of("datahub.smoke.userOptions", "gpu")::get, BASE, "staging", null, null)).getMessage()
         .contains("is not key=value"));
