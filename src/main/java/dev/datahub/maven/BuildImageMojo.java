@@ -3,8 +3,7 @@ package dev.datahub.maven;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.image.ImageSpec;
 import dev.datahub.image.RegistryCredential;
-import dev.datahub.image.SingleUserImage;
-import dev.datahub.python.PythonImageLayers;
+import dev.datahub.python.ImageWithPackages;
 import dev.datahub.python.PythonSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,12 +76,9 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   @Override
   protected void run() {
     RegistryCredential.Lookup credentials = registryCredentials();
-    ImageSpec spec = spec();
-    if (image.python != null && image.python.isEnabled()) {
-      PythonSpec python = image.python.toSpec(project.getBasedir().toPath(), outputDirectory().resolve("python"));
-      spec = spec.withExtraLayers(PythonImageLayers.forImage(spec, python, credentials, log()));
-    }
-    BuiltImage built = new SingleUserImage(credentials, log()).build(spec);
+    PythonSpec python = image.python != null && image.python.isEnabled()
+        ? image.python.toSpec(project.getBasedir().toPath(), outputDirectory().resolve("python")) : null;
+    BuiltImage built = new ImageWithPackages(credentials, log()).build(spec(), python);
     if (!built.pushed()) {
       log().info("No <to> registry set (or -Ddatahub.image.push=false): the image is in " + built.tarball());
     }
