@@ -3,7 +3,10 @@ package dev.datahub.maven;
 import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
+import dev.datahub.image.RegistryCredential;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -87,5 +90,23 @@ public abstract class AbstractDataHubMojo extends AbstractMojo {
   /** {@code target/datahub}, where goals leave results for the next goal and for CI. */
   protected Path outputDirectory() {
     return Path.of(project.getBuild().getDirectory(), "datahub");
+  }
+
+  /** settings.xml {@code <server>} whose id is the registry host; Docker Hub also answers to docker.io. */
+  protected RegistryCredential.Lookup registryCredentials() {
+    SettingsCredentials settings = credentials();
+    return host -> {
+      List<String> ids = host.equals("registry-1.docker.io")
+          ? List.of(host, "docker.io", "index.docker.io") : List.of(host);
+      for (String id : ids) {
+        Optional<RegistryCredential> found = settings.find(id)
+            .filter(s -> s.username() != null && s.password() != null)
+            .map(s -> new RegistryCredential(s.username(), s.password()));
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+      return Optional.empty();
+    };
   }
 }

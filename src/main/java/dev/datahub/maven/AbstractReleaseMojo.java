@@ -2,6 +2,7 @@ package dev.datahub.maven;
 
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
+import dev.datahub.image.DeployedTag;
 import dev.datahub.image.SourceRevision;
 import dev.datahub.image.Digest;
 import dev.datahub.promotion.SmokeRunner;
@@ -45,6 +46,18 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
    */
   @Parameter(property = "datahub.image")
   protected String imageReference;
+
+  /**
+   * build-image's {@code <image>} block, when a plugin-level configuration shares it: its
+   * {@code <allowInsecureRegistries>} let deploy-staging and promote move the {@code datahub-<environment>} tag and
+   * plan read it.
+   */
+  @Parameter
+  protected ImageConfig image;
+
+  /** Comma-separated registry hosts allowed over plain HTTP; added to {@code <image><allowInsecureRegistries>}. */
+  @Parameter(property = "datahub.image.allowInsecureRegistries")
+  protected String allowInsecureRegistries;
 
   /** Return a release stuck in pending-* to its last deployed revision before going on. */
   @Parameter(property = "datahub.recover", defaultValue = "false")
@@ -139,6 +152,19 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
       return ImageRef.parse(imageReference);
     }
     return ImageRef.of(BuiltImage.readFrom(outputDirectory()));
+  }
+
+  /** The registry side of the {@code datahub-<environment>} tag: credentials from settings.xml, insecure hosts. */
+  protected DeployedTag deployedTag() {
+    java.util.Set<String> insecure = new java.util.TreeSet<>();
+    if (image != null) {
+      insecure.addAll(image.allowInsecureRegistries);
+    }
+    if (allowInsecureRegistries != null) {
+      java.util.Arrays.stream(allowInsecureRegistries.split(",")).map(String::trim).filter(h -> !h.isEmpty())
+          .forEach(insecure::add);
+    }
+    return new DeployedTag(insecure, registryCredentials());
   }
 
   /** True when {@code <environments>} configures this environment. */

@@ -6,8 +6,6 @@ import dev.datahub.image.RegistryCredential;
 import dev.datahub.python.ImageWithPackages;
 import dev.datahub.python.PythonSpec;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -87,23 +85,5 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   ImageSpec spec() {
     return image.toSpec(new ImageConfig.Overrides(from, to, tags, format, allowInsecureRegistries, push, force),
         project, outputDirectory(), Path.of(cacheDirectory), plugin == null ? "dev" : plugin.getVersion());
-  }
-
-  /** settings.xml {@code <server>} whose id is the registry host; Docker Hub also answers to docker.io. */
-  private RegistryCredential.Lookup registryCredentials() {
-    SettingsCredentials settings = credentials();
-    return host -> {
-      List<String> ids = host.equals("registry-1.docker.io")
-          ? List.of(host, "docker.io", "index.docker.io") : List.of(host);
-      for (String id : ids) {
-        Optional<RegistryCredential> found = settings.find(id)
-            .filter(s -> s.username() != null && s.password() != null)
-            .map(s -> new RegistryCredential(s.username(), s.password()));
-        if (found.isPresent()) {
-          return found;
-        }
-      }
-      return Optional.empty();
-    };
   }
 }

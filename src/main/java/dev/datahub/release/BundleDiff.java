@@ -40,6 +40,19 @@ public record BundleDiff(ReleaseBundle before, ReleaseBundle after) {
     return new BundleDiff(before, Objects.requireNonNull(after, "after"));
   }
 
+  /**
+   * What promoting would change on prod: prod's newest succeeded record against staging's; empty when staging has no
+   * succeeded record (nothing to promote).
+   */
+  public static Optional<BundleDiff> ofPromotion(HubRelease staging, HubRelease prod) {
+    Optional<ReleaseBundle> tested = staging.records().latestSucceeded().map(DeploymentRecord::bundle);
+    if (tested.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(between(prod.records().latestSucceeded().map(DeploymentRecord::bundle).orElse(null),
+        tested.get()));
+  }
+
   /** How a package changed. */
   public enum Change { ADDED, REMOVED, UPGRADED, DOWNGRADED, CHANGED }
 
