@@ -41,16 +41,22 @@ public record BundleDiff(ReleaseBundle before, ReleaseBundle after) {
   }
 
   /**
-   * What promoting would change on prod: prod's newest succeeded record against staging's; empty when staging has no
-   * succeeded record (nothing to promote).
+   * What promoting would change on prod: prod's newest succeeded record against staging's, for what a promotion takes
+   * from staging — image, chart, common values. Prod keeps its own environment and secret values (their digests differ
+   * from staging's by design, the secret fingerprints are keyed per namespace), so those are not compared. Empty when
+   * staging has no succeeded record (nothing to promote).
    */
   public static Optional<BundleDiff> ofPromotion(HubRelease staging, HubRelease prod) {
     Optional<ReleaseBundle> tested = staging.records().latestSucceeded().map(DeploymentRecord::bundle);
     if (tested.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(between(prod.records().latestSucceeded().map(DeploymentRecord::bundle).orElse(null),
-        tested.get()));
+    ReleaseBundle current = prod.records().latestSucceeded().map(DeploymentRecord::bundle).orElse(null);
+    ReleaseBundle t = tested.get();
+    ReleaseBundle promoted = current == null ? t : new ReleaseBundle(t.image(), t.imageDigest(), t.chartName(),
+        t.chartVersion(), t.chartDigest(), t.commonValuesDigest(), current.environmentValuesDigest(),
+        t.imageValuesDigest(), current.secretValuesHmac(), current.secretPaths(), t.sourceCommit(), t.contents());
+    return Optional.of(between(current, promoted));
   }
 
   /** How a package changed. */

@@ -104,6 +104,19 @@ class PackageDiffTest {
   }
 
   @Test
+  void anUnchangedRebuildReadsNoBlobAndKeepsTheContents() throws Exception {
+    long mark = registry.mark();
+    Path lockA = work.resolve("a.lock");
+    BuiltImage again = build("hub-a", registry.host() + "/base/conda:1", lockA, Map.of());
+    List<String> requests = registry.requestsSince(mark);
+    assertTrue(again.reusedExisting());
+    assertEquals(a.digest(), again.digest());
+    assertEquals(a.contents(), again.contents());
+    assertFalse(requests.stream().anyMatch(r -> r.contains("/blobs/")), "the base's packages are cached: " + requests);
+    System.out.println("unchanged rebuild with a real base: " + requests.size() + " registry requests: " + requests);
+  }
+
+  @Test
   void upgradedAddedRemovedPackagesAndAChangedNotebook() {
     BundleDiff diff = BundleDiff.between(bundle(a), bundle(b));
     List<String> lines = diff.lines();
