@@ -53,8 +53,8 @@ public class PlanMojo extends AbstractReleaseMojo {
     ReleasePlan plan = new ReleasePlanner(redactor).plan(env, chartSource(), composed, planned, live);
     plan.lines().forEach(log()::info);
     writeResult(environment + "-plan.json", plan);
-    PlanDiff.write(outputDirectory(), new PlanDiff.Against(environment, against, live, deployedTag()), planned,
-        chartSource(), composed, log());
+    PlanDiff.write(outputDirectory(), new PlanDiff.Against(environment, against, live, deployedTag()),
+        planned != null ? planned : PlanDiff.builtImage(outputDirectory()).orElse(null), chartSource(), composed, log());
     Path manifest = outputDirectory().resolve("release").resolve(environment + "-manifest.yaml");
     try {
       Files.writeString(manifest, plan.manifest());

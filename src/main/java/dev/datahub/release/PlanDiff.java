@@ -1,6 +1,7 @@
 package dev.datahub.release;
 
 import dev.datahub.DataHubException;
+import dev.datahub.image.BuiltImage;
 import dev.datahub.image.DeployedTag;
 import dev.datahub.log.StepLog;
 import java.io.IOException;
@@ -64,6 +65,19 @@ public final class PlanDiff {
     diff.writeTo(dir, comparison.get().against());
     log.info("Against " + comparison.get().against() + ":" + (diff.isEmpty() ? " no change" : ""));
     diff.lines().forEach(line -> log.info("  " + line));
+  }
+
+  /**
+   * The image of this build as {@code image.json} in {@code dir} describes it, pushed or only written to a tarball (a
+   * pull request's build often pushes nothing: its contents compare all the same); empty without {@code image.json}.
+   */
+  public static Optional<ImageRef> builtImage(Path dir) {
+    if (!Files.isRegularFile(dir.resolve(BuiltImage.FILE_NAME))) {
+      return Optional.empty();
+    }
+    BuiltImage built = BuiltImage.readFrom(dir);
+    return Optional.of(new ImageRef(built.repository(), built.hashTag() != null ? built.hashTag() : ImageRef.DEFAULT_TAG,
+        built.digest(), built.contents()));
   }
 
   /** @param against what was compared with, in words; written as {@code against} into {@code diff.json} */

@@ -216,6 +216,14 @@ class PackageDiffTest {
     assertEquals(BundleDiff.between(bundle(a), bundle(b)).lines().subList(1, 5), lines.subList(1, 5), lines.toString());
     assertTrue(lines.get(0).startsWith("image " + a.digest().substring(0, 19)), lines.get(0));
 
+    // a pull request's build that pushes nothing compares the same, from its image.json
+    ImageRef fromImageJson = PlanDiff.builtImage(work.resolve("hub-b/target/datahub")).orElseThrow();
+    assertEquals(b.contents(), fromImageJson.contents());
+    Path tarballOut = Files.createDirectories(work.resolve("plan-tarball"));
+    PlanDiff.write(tarballOut, new PlanDiff.Against("staging", null, null, tags), fromImageJson, null, null, log);
+    assertEquals(diff.get("lines"), JSON.readTree(tarballOut.resolve(BundleDiff.FILE_NAME).toFile()).get("lines"));
+    assertTrue(PlanDiff.builtImage(work.resolve("no-build")).isEmpty());
+
     // prod was never tagged: no diff, and no stale diff.json left behind
     PlanDiff.write(out, new PlanDiff.Against("prod", null, null, tags), ImageRef.of(b), null, null, log);
     assertFalse(Files.exists(out.resolve(BundleDiff.FILE_NAME)));
