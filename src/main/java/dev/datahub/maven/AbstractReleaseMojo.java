@@ -48,7 +48,7 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
   protected String imageReference;
 
   /**
-   * build-image's {@code <image>} block, when a plugin-level configuration shares it: its
+   * build-image's {@code <image>} block (shared in a plugin-level configuration): validate checks it; its
    * {@code <allowInsecureRegistries>} let deploy-staging and promote move the {@code datahub-<environment>} tag and
    * plan read it.
    */
