@@ -25,10 +25,12 @@ public final class ImageWithPackages {
 
   /** @param python the Python packages to install; null: none (the base's are still listed) */
   public BuiltImage build(ImageSpec spec, PythonSpec python) {
+    SingleUserImage image = new SingleUserImage(credentials, log);
+    image.validate(spec); // offline: a bad configuration fails before the base image is read
     PythonImageLayers.Result layers = PythonImageLayers.layersAndPackages(spec, python, credentials, log);
     ImageSpec withLayers = spec.withExtraLayers(layers.layers());
     ImageContents contents = ImageContents.of(withLayers, layers.baseDigest(), layers.packages(), layers.installed());
-    BuiltImage built = new SingleUserImage(credentials, log)
+    BuiltImage built = image
         .build(withLayers.withLabel(ImageContents.LABEL, contents.toLabel()))
         .withContents(contents);
     built.writeTo(spec.outputDirectory());

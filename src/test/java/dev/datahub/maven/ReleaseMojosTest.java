@@ -14,6 +14,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.project.MavenProject;
@@ -73,7 +74,9 @@ class ReleaseMojosTest {
   private void writeBuiltImage(char hex) {
     new BuiltImage("registry.example.org/datahub/user", "sha256:" + String.valueOf(hex).repeat(64),
         "sha256:" + "f".repeat(64), List.of("h" + hex), "h" + hex, "base", "sha256:" + "e".repeat(64), "00", true, null,
-        false).writeTo(tmp.resolve("target/datahub"));
+        false, new dev.datahub.image.ImageContents("base", "sha256:" + "e".repeat(64),
+            new java.util.TreeMap<>(Map.of("hello", hex == 'a' ? "1.0" : "2.0", "six", "1.16.0")), List.of("hello"),
+            List.of())).writeTo(tmp.resolve("target/datahub"));
   }
 
   @Test
@@ -100,12 +103,17 @@ class ReleaseMojosTest {
     configure(new DeployStagingMojo()).execute();
     configure(new StatusMojo()).execute();
     assertTrue(lines.contains("[INFO] prod is BEHIND staging (different image digest or chart)"), String.join("\n", lines));
+    assertTrue(lines.contains("[INFO] staging vs prod (what a promotion would change):"), String.join("\n", lines));
+    assertTrue(lines.contains("[INFO]   Python package upgraded: hello 1.0 -> 2.0"), String.join("\n", lines));
 
     PlanMojo plan = configure(new PlanMojo());
     setField(plan, "environment", "prod");
     setField(plan, "cluster", true);
     plan.execute();
     assertTrue(lines.stream().anyMatch(l -> l.contains("~ Deployment/hub")), String.join("\n", lines));
+    String diff = Files.readString(tmp.resolve("target/datahub/diff.json"));
+    assertTrue(diff.contains("\"against\" : \"prod record ") && diff.contains("Python package upgraded: hello 1.0 -> 2.0"),
+        diff);
 
     RollbackMojo rollback = configure(new RollbackMojo());
     setField(rollback, "environment", "staging");
