@@ -85,6 +85,10 @@ class ReleaseMojosTest {
     configure(new DeployStagingMojo()).execute();
     Path stagingRecord = tmp.resolve("target/datahub/release/staging-record.json");
     assertTrue(Files.readString(stagingRecord).contains("\"imageDigest\" : \"sha256:" + "a".repeat(64)));
+    assertTrue(Files.readString(stagingRecord).contains("\"hello\" : \"1.0\""), "the record carries the package list");
+    // the deploy stands when the datahub-staging tag cannot be moved (this registry does not exist): one warning
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("[WARN] could not tag registry.example.org/datahub/user:"
+        + "datahub-staging")), String.join("\n", lines));
 
     // Gate closed: no smoke result yet.
     MojoFailureException refused = assertThrows(MojoFailureException.class, () -> configure(new PromoteMojo()).execute());
