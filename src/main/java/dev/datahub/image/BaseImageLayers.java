@@ -40,6 +40,7 @@ public final class BaseImageLayers implements AutoCloseable {
   private final String manifestDigest;
   private final ManifestLayers manifest;
   private final Path cacheDirectory;
+  private String referenceDigest;
 
   private BaseImageLayers(RegistryApi registry, String repository, String manifestDigest, ManifestLayers manifest,
       Path cacheDirectory) {
@@ -84,7 +85,9 @@ public final class BaseImageLayers implements AutoCloseable {
       }
       ManifestLayers layers = ManifestLayers.parse(image.body());
       String digest = image.digest() != null ? image.digest() : sha256(image.body());
-      return new BaseImageLayers(registry, repository, digest, layers, cacheDirectory);
+      BaseImageLayers opened = new BaseImageLayers(registry, repository, digest, layers, cacheDirectory);
+      opened.referenceDigest = top.digest() != null ? top.digest() : sha256(top.body());
+      return opened;
     } catch (IOException | RuntimeException e) {
       registry.close();
       if (e instanceof RuntimeException runtime) {
@@ -99,6 +102,11 @@ public final class BaseImageLayers implements AutoCloseable {
   @Override
   public void close() {
     registry.close();
+  }
+
+  /** The digest {@code from} names (a multi-platform index's own digest, as the build pins the base by). */
+  public String digest() {
+    return referenceDigest;
   }
 
   public int layerCount() {

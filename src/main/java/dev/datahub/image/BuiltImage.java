@@ -27,6 +27,7 @@ import java.util.List;
  * @param pushed whether the image is in the registry (false: tarball only)
  * @param tarball the path of {@code image.tar} when one was written, else null
  * @param reusedExisting true when the hash tag already existed and nothing was built
+ * @param contents base, Python packages and content layers ({@link ImageContents}); null when not recorded
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BuiltImage(
@@ -40,7 +41,8 @@ public record BuiltImage(
     String inputHash,
     boolean pushed,
     String tarball,
-    boolean reusedExisting) {
+    boolean reusedExisting,
+    ImageContents contents) {
 
   public static final String FILE_NAME = "image.json";
   public static final String DIGEST_FILE_NAME = "image.digest";
@@ -50,6 +52,17 @@ public record BuiltImage(
     if (!Digest.isValid(digest)) {
       throw new IllegalArgumentException("image digest must be sha256:<64 hex>, got " + digest);
     }
+  }
+
+  public BuiltImage(String repository, String digest, String imageId, List<String> tags, String hashTag,
+      String baseImage, String baseDigest, String inputHash, boolean pushed, String tarball, boolean reusedExisting) {
+    this(repository, digest, imageId, tags, hashTag, baseImage, baseDigest, inputHash, pushed, tarball, reusedExisting,
+        null);
+  }
+
+  public BuiltImage withContents(ImageContents newContents) {
+    return new BuiltImage(repository, digest, imageId, tags, hashTag, baseImage, baseDigest, inputHash, pushed, tarball,
+        reusedExisting, newContents);
   }
 
   /** {@code repository@sha256:…}: the only form later goals deploy. */

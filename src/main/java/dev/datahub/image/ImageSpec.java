@@ -74,4 +74,13 @@ public record ImageSpec(
         entrypoint, cmd, push, force, allowInsecureRegistries, projectDirectory, outputDirectory, cacheDirectory,
         toolVersion);
   }
+
+  /** This spec with one more label (e.g. the image's contents, {@link ImageContents#LABEL}). */
+  public ImageSpec withLabel(String key, String value) {
+    Map<String, String> more = new TreeMap<>(labels);
+    more.put(key, value);
+    return new ImageSpec(from, to, tags, format, content, extraLayers, environment, more, user, workingDirectory,
+        entrypoint, cmd, push, force, allowInsecureRegistries, projectDirectory, outputDirectory, cacheDirectory,
+        toolVersion);
+  }
 }

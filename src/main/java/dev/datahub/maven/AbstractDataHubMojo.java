@@ -3,7 +3,10 @@ package dev.datahub.maven;
 import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
+import dev.datahub.image.RegistryCredential;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -97,4 +100,5 @@ public abstract class AbstractDataHubMojo extends AbstractMojo {
   protected Path outputDirectory() {
     return Path.of(project.getBuild().getDirectory(), "datahub");
   }
+
 }

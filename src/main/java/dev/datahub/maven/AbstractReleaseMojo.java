@@ -2,6 +2,7 @@ package dev.datahub.maven;
 
 import dev.datahub.DataHubException;
 import dev.datahub.image.BuiltImage;
+import dev.datahub.image.DeployedTag;
 import dev.datahub.image.SourceRevision;
 import dev.datahub.output.ResultFiles;
 import dev.datahub.promotion.EnvironmentSmoke;
@@ -43,6 +44,18 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
    */
   @Parameter(property = "datahub.image")
   protected String imageReference;
+
+  /**
+   * build-image's {@code <image>} block (shared in a plugin-level configuration): validate checks it; its
+   * {@code <allowInsecureRegistries>} let deploy-staging and promote move the {@code datahub-<environment>} tag and
+   * plan read it.
+   */
+  @Parameter
+  protected ImageConfig image;
+
+  /** Comma-separated registry hosts allowed over plain HTTP; added to {@code <image><allowInsecureRegistries>}. */
+  @Parameter(property = "datahub.image.allowInsecureRegistries")
+  protected String allowInsecureRegistries;
 
   /** Return a release stuck in pending-* to its last deployed revision before going on. */
   @Parameter(property = "datahub.recover", defaultValue = "false")
@@ -111,6 +124,19 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
       return ImageRef.parse(imageReference);
     }
     return ImageRef.of(BuiltImage.readFrom(outputDirectory()));
+  }
+
+  /** The registry side of the {@code datahub-<environment>} tag: credentials from settings.xml, insecure hosts. */
+  protected DeployedTag deployedTag() {
+    java.util.Set<String> insecure = new java.util.TreeSet<>();
+    if (image != null) {
+      insecure.addAll(image.allowInsecureRegistries);
+    }
+    if (allowInsecureRegistries != null) {
+      java.util.Arrays.stream(allowInsecureRegistries.split(",")).map(String::trim).filter(h -> !h.isEmpty())
+          .forEach(insecure::add);
+    }
+    return new DeployedTag(insecure, credentials().registries());
   }
 
   /** True when {@code <environments>} configures this environment. */

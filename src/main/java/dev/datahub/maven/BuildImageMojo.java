@@ -3,9 +3,8 @@ package dev.datahub.maven;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.image.ImageSpec;
 import dev.datahub.image.RegistryCredential;
-import dev.datahub.image.SingleUserImage;
 import dev.datahub.maven.ImageConfig.Overrides;
-import dev.datahub.python.PythonImageLayers;
+import dev.datahub.python.ImageWithPackages;
 import dev.datahub.python.PythonSpec;
 import java.nio.file.Path;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -72,12 +71,8 @@ public class BuildImageMojo extends AbstractDataHubMojo {
   @Override
   protected void run() {
     RegistryCredential.Lookup credentials = credentials().registries();
-    ImageSpec spec = spec();
     PythonSpec python = image.pythonSpec(project.getBasedir().toPath(), outputDirectory());
-    if (python != null) {
-      spec = spec.withExtraLayers(PythonImageLayers.forImage(spec, python, credentials, log()));
-    }
-    BuiltImage built = new SingleUserImage(credentials, log()).build(spec);
+    BuiltImage built = new ImageWithPackages(credentials, log()).build(spec(), python);
     if (!built.pushed()) {
       log().info("No <to> registry set (or -Ddatahub.image.push=false): the image is in " + built.tarball());
     }

@@ -30,6 +30,7 @@ public class DeployStagingMojo extends AbstractReleaseMojo {
     HubRelease.DeployResult result = staging.deployIfChanged(new HubRelease.DeployRequest(chartSource(),
         commonValues(), imageRef(), sourceCommit(), DeploymentRecord.Kind.DEPLOY, null, null, recover), force);
     writeResult("staging-record.json", result.record());
+    deployedTag().moveOrWarn(result.record().image(), "staging", log());
     deployOutcomes().put(DeploySummary.of(project.getArtifactId(), staging.environment(), result));
   }
 

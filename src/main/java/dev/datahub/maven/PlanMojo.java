@@ -6,6 +6,7 @@ import dev.datahub.release.ComposedValues;
 import dev.datahub.release.EnvironmentSpec;
 import dev.datahub.release.HubRelease;
 import dev.datahub.release.ImageRef;
+import dev.datahub.release.PlanDiff;
 import dev.datahub.release.ReleasePlan;
 import dev.datahub.release.ReleasePlanner;
 import dev.datahub.release.ValuesComposer;
@@ -30,6 +31,14 @@ public class PlanMojo extends AbstractReleaseMojo {
   @Parameter(property = "datahub.plan.cluster", defaultValue = "false")
   private boolean cluster;
 
+  /**
+   * The image to compare the planned one with (package diff, {@code target/datahub/diff.json}); default: the
+   * image's repository tagged {@code datahub-<environment>}, which deploy-staging and promote move. With
+   * {@code -Ddatahub.plan.cluster=true} and no value here, the environment's deployment record is used instead.
+   */
+  @Parameter(property = "datahub.plan.against")
+  private String against;
+
   @Parameter(property = "datahub.plan.skip", defaultValue = "false")
   private boolean skipPlan;
 
@@ -43,6 +52,8 @@ public class PlanMojo extends AbstractReleaseMojo {
     ReleasePlan plan = new ReleasePlanner(redactor, log().wording()).plan(env, chartSource(), composed, planned, live);
     plan.lines(log().wording()).forEach(log()::info);
     writeResult(environment + "-plan.json", plan);
+    PlanDiff.write(outputDirectory(), new PlanDiff.Against(environment, against, live, deployedTag()),
+        planned != null ? planned : PlanDiff.builtImage(outputDirectory()).orElse(null), chartSource(), composed, log());
     Path manifest = outputDirectory().resolve("release").resolve(environment + "-manifest.yaml");
     ResultFiles.writeText(manifest, plan.manifest());
     log().info("  manifest (secrets masked): " + project.getBasedir().toPath().toAbsolutePath()

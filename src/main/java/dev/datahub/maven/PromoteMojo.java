@@ -40,6 +40,7 @@ public class PromoteMojo extends AbstractReleaseMojo {
         .promote(new Promotion.Request(chartSource(), commonValues(), sourceCommit(), force, reason, recover,
             force ? buildImage() : null));
     writeResult("prod-record.json", record);
+    deployedTag().moveOrWarn(record.image(), "prod", log());
   }
 
   /** For a forced promotion without a staging record: the image of this build, if there is one. */

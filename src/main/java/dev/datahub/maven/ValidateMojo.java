@@ -25,10 +25,6 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "validate", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
 public class ValidateMojo extends AbstractReleaseMojo {
 
-  /** build-image's {@code <image>} block (shared in a plugin-level configuration). */
-  @Parameter
-  ImageConfig image;
-
   @Parameter(property = "datahub.validate.skip", defaultValue = "false")
   boolean skipValidate;
 

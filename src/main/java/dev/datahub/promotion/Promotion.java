@@ -4,6 +4,7 @@ import dev.datahub.DataHubException;
 import dev.datahub.Fix;
 import dev.datahub.Words;
 import dev.datahub.log.StepLog;
+import dev.datahub.release.BundleDiff;
 import dev.datahub.release.ChartSource;
 import dev.datahub.release.ComposedValues;
 import dev.datahub.release.DeploymentRecord;
@@ -79,7 +80,8 @@ public final class Promotion {
       evidence = new PromotionGate.StagingEvidence(Optional.empty(), List.of(), Optional.empty(), null, null);
     }
     Optional<DeploymentRecord> record = evidence.record();
-    ImageRef image = record.filter(r -> r.image() != null).map(r -> ImageRef.parse(r.image())).orElse(null);
+    ImageRef image = record.filter(r -> r.image() != null)
+        .map(r -> ImageRef.parse(r.image()).withContents(r.bundle().contents())).orElse(null);
     if (image == null && ask.force()) {
       image = ask.buildImage();
       if (image == null) {
@@ -111,6 +113,7 @@ public final class Promotion {
     if (ask.force()) {
       forced = new DeploymentRecord.Forced(HubRelease.operator(), prod.now(), ask.forceReason(), refusals);
     }
+    showWhatProdReceives(candidate);
     HubRelease.DeployRequest request = new HubRelease.DeployRequest(ask.chart(), ask.commonValues(), image,
         ask.sourceCommit(), Kind.PROMOTE, probe.promotedFrom(), forced, ask.recover());
     // Promoting an unchanged hub again (e.g. `mvn datahub:promote` over a whole reactor) must not redeploy prod.
@@ -152,6 +155,15 @@ public final class Promotion {
     }
     throw new DataHubException(Words.of("prod's smoke test at " + verdict.hubUrl() + " failed: " + after.smoke().summary()
         + "; recorded as failed in record " + after.id() + "; {}", outcome));
+  }
+
+  /** Before the deploy: what prod will receive, against the record prod runs now. */
+  private void showWhatProdReceives(ReleaseBundle candidate) {
+    Optional<DeploymentRecord> current = prod.records().latestSucceeded();
+    BundleDiff diff = BundleDiff.between(current.map(DeploymentRecord::bundle).orElse(null), candidate);
+    log.info("What prod receives" + current.map(r -> " (against prod's record " + r.id() + ")").orElse("")
+        + (diff.isEmpty() ? ": nothing changes" : ":"));
+    diff.lines().forEach(line -> log.info("  " + line));
   }
 
   private PromotionGate.StagingEvidence readStaging() {

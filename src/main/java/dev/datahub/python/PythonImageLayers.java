@@ -1,5 +1,6 @@
 package dev.datahub.python;
 
+import dev.datahub.DataHubException;
 import dev.datahub.image.BaseImageLayers;
 import dev.datahub.image.ImageLayer;
 import dev.datahub.image.ImageLayer.ImageFile;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -28,9 +30,26 @@ public final class PythonImageLayers {
 
   public static List<ImageLayer> forImage(ImageSpec image, PythonSpec python, RegistryCredential.Lookup credentials,
       StepLog log) {
+    return layersAndPackages(image, python, credentials, log).layers();
+  }
+
+  /**
+   * The Python layers and what the image's Python will see: the base's distributions with the installed ones over them.
+   *
+   * @param packages normalized name → version
+   * @param installed the names the build installs
+   * @param baseDigest the base's digest as {@code from} names it; {@code scratch} for none
+   */
+  public record Result(List<ImageLayer> layers, SortedMap<String, String> packages, List<String> installed,
+      String baseDigest) {}
+
+  /** {@link #forImage} with the package list; {@code python} null: no layers, only what the base provides. */
+  public static Result layersAndPackages(ImageSpec image, PythonSpec python, RegistryCredential.Lookup credentials,
+      StepLog log) {
     BaseImageLayers.Contents contents;
     BaseImageFiles base;
-    PythonSpec spec = python;
+    PythonSpec spec = python != null ? python : PythonSpec.of(Path.of("requirements.lock"), null, null);
+    String baseDigest = SingleUserImage.SCRATCH;
     if (SingleUserImage.SCRATCH.equals(image.from())) {
       contents = new BaseImageLayers.Contents(Map.of(), Map.of());
       base = BaseImageFiles.fromDistInfoFiles(spec.sitePackages(), image.content().size(), Map.of());
@@ -40,28 +59,50 @@ public final class PythonImageLayers {
       try (BaseImageLayers layers = BaseImageLayers.open(image.from(), image.allowInsecureRegistries(), credentials,
           image.cacheDirectory())) {
         baseLayers = layers.layerCount();
-        BasePython.Query query = BasePython.query(python);
+        baseDigest = layers.digest();
+        BasePython.Query query = BasePython.query(spec);
         contents = layers.scan(query.cacheKey(), query.files(), BaseImageLayers.ALL_DIRECTORIES, query.entries(),
             BasePython::keep);
       }
-      BasePython found = BasePython.detect(contents, python, image.from());
-      if (!contents.entries().containsKey(found.executable())) {
+      BasePython found;
+      try {
+        found = BasePython.detect(contents, spec, image.from());
+      } catch (DataHubException noPython) {
+        if (python != null) {
+          throw noPython;
+        }
+        return new Result(List.of(), new TreeMap<>(), List.of(), baseDigest); // a base without Python has no packages
+      }
+      if (python != null && !contents.entries().containsKey(found.executable())) {
         log.warn("python: base image " + image.from() + " has " + found.siteDirs().get(0) + " but no "
             + found.executable() + "; scripts will name it all the same");
       }
-      spec = found.applyTo(python, contents, image.from());
-      log.info("python: base image has " + found.describe() + "; installing into " + spec.sitePackages()
-          + " for " + String.join(", ", spec.platforms()));
+      spec = found.applyTo(spec, contents, image.from());
+      if (python != null) {
+        log.info("python: base image has " + found.describe() + "; installing into " + spec.sitePackages()
+            + " for " + String.join(", ", spec.platforms()));
+      }
       base = BaseImageFiles.fromSitePackages(found.siteDirsWithTarget(spec.sitePackages()),
           baseLayers + image.content().size(), contents.files());
     }
+    SortedMap<String, String> packages = new TreeMap<>();
+    base.distributions().forEach(d -> packages.putIfAbsent(d.normalizedName(), d.version()));
+    if (python == null) {
+      return new Result(List.of(), packages, List.of(), baseDigest);
+    }
     BaseImageLayers.Directory siteDir = contents.directories().get(spec.sitePackages());
     String owner = siteDir == null ? "0:0" : siteDir.owner();
+    PythonPackages.Result installed = new PythonPackages().install(spec, base, log);
     List<ImageLayer> result = new ArrayList<>();
-    for (ImageLayer layer : new PythonPackages().layers(spec, base, log)) {
+    for (ImageLayer layer : installed.layers()) {
       result.add(withDirectories(layer, owner, contents.directories(), spec.workDir()));
     }
-    return result;
+    List<String> names = new ArrayList<>();
+    for (InstalledPackage p : installed.packages()) {
+      packages.put(p.normalizedName(), p.version());
+      names.add(p.normalizedName());
+    }
+    return new Result(result, packages, names, baseDigest);
   }
 
   /** Adds an entry for every ancestor directory of the layer's files: the base's attributes, or new ones. */

@@ -86,7 +86,7 @@ public final class HubRelease {
     return new ReleaseBundle(request.image().fullReference(), request.image().digest(), request.chart().name(),
         request.chart().version(), request.chart().digest(), values.commonValuesDigest(),
         values.environmentValuesDigest(), values.imageValuesDigest(), values.secretHmac(records().key()),
-        List.copyOf(new java.util.TreeSet<>(values.secretPaths())), request.sourceCommit());
+        List.copyOf(new java.util.TreeSet<>(values.secretPaths())), request.sourceCommit(), request.image().contents());
   }
 
   /** HMAC of the values Helm stored for a revision: what a record vouches for, checked against Helm's storage. */

@@ -4,15 +4,28 @@ import dev.datahub.DataHubException;
 import dev.datahub.Fix;
 import dev.datahub.image.BuiltImage;
 import dev.datahub.image.Digest;
+import dev.datahub.image.ImageContents;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The single-user image to deploy, always pinned by digest. Injected into the chart as {@code name} and a string
  * {@code tag} of the form {@code <tag>@sha256:…}: z2jh renders {@code name:tag}, so the pod spec gets
- * {@code repo:tag@sha256:…}, which the runtime pulls by digest.
+ * {@code repo:tag@sha256:…}, which the runtime pulls by digest. {@code contents}: what the image holds, when known
+ * ({@link ImageContents}; not part of the reference).
  */
-public record ImageRef(String repository, String tag, String digest) {
+public record ImageRef(String repository, String tag, String digest,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ImageContents contents) {
+
+  public ImageRef(String repository, String tag, String digest) {
+    this(repository, tag, digest, null);
+  }
+
+  /** This image with what it holds (from image.json or a record), carried into the deploy's record. */
+  public ImageRef withContents(ImageContents newContents) {
+    return new ImageRef(repository, tag, digest, newContents);
+  }
 
   /** Used when the reference names no tag: the runtime ignores the tag when a digest is present. */
   public static final String DEFAULT_TAG = "pinned";
@@ -36,7 +49,7 @@ public record ImageRef(String repository, String tag, String digest) {
           + "run {} with a registry", Fix.goal("build-image"));
     }
     String tag = built.hashTag() != null ? built.hashTag() : built.tags().isEmpty() ? DEFAULT_TAG : built.tags().get(0);
-    return new ImageRef(built.repository(), tag, built.digest());
+    return new ImageRef(built.repository(), tag, built.digest(), built.contents());
   }
 
   /** The string put in the chart's {@code tag} value. */

@@ -1,5 +1,7 @@
 package dev.datahub.release;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.datahub.image.ImageContents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +19,9 @@ import java.util.Objects;
  *     secret files; never a bare hash: that would let anyone who reads a record test guesses offline
  * @param secretPaths the dotted paths the secret files set (never their values): {@code plan} masks them later even when
  *     they are no longer in the secret files
+ * @param contents what the image holds — base digest, Python packages, content layers ({@link ImageContents}), copied
+ *     from {@code image.json} at deploy and from staging's record at promote; null in records written before the plugin
+ *     recorded it (left out of the JSON then, so those records' signatures still verify)
  */
 public record ReleaseBundle(
     String image,
@@ -29,10 +34,23 @@ public record ReleaseBundle(
     String imageValuesDigest,
     String secretValuesHmac,
     List<String> secretPaths,
-    String sourceCommit) {
+    String sourceCommit,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ImageContents contents) {
 
   public ReleaseBundle {
     secretPaths = secretPaths == null ? List.of() : List.copyOf(secretPaths);
+  }
+
+  public ReleaseBundle(String image, String imageDigest, String chartName, String chartVersion, String chartDigest,
+      String commonValuesDigest, String environmentValuesDigest, String imageValuesDigest, String secretValuesHmac,
+      List<String> secretPaths, String sourceCommit) {
+    this(image, imageDigest, chartName, chartVersion, chartDigest, commonValuesDigest, environmentValuesDigest,
+        imageValuesDigest, secretValuesHmac, secretPaths, sourceCommit, null);
+  }
+
+  public ReleaseBundle withContents(ImageContents newContents) {
+    return new ReleaseBundle(image, imageDigest, chartName, chartVersion, chartDigest, commonValuesDigest,
+        environmentValuesDigest, imageValuesDigest, secretValuesHmac, secretPaths, sourceCommit, newContents);
   }
 
   public String chart() {

@@ -14,6 +14,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.project.MavenProject;
@@ -73,7 +74,9 @@ class ReleaseMojosTest {
   private void writeBuiltImage(char hex) {
     new BuiltImage("registry.example.org/datahub/user", "sha256:" + String.valueOf(hex).repeat(64),
         "sha256:" + "f".repeat(64), List.of("h" + hex), "h" + hex, "base", "sha256:" + "e".repeat(64), "00", true, null,
-        false).writeTo(tmp.resolve("target/datahub"));
+        false, new dev.datahub.image.ImageContents("base", "sha256:" + "e".repeat(64),
+            new java.util.TreeMap<>(Map.of("hello", hex == 'a' ? "1.0" : "2.0", "six", "1.16.0")), List.of("hello"),
+            List.of())).writeTo(tmp.resolve("target/datahub"));
   }
 
   @Test
@@ -82,6 +85,10 @@ class ReleaseMojosTest {
     configure(new DeployStagingMojo()).execute();
     Path stagingRecord = tmp.resolve("target/datahub/release/staging-record.json");
     assertTrue(Files.readString(stagingRecord).contains("\"imageDigest\" : \"sha256:" + "a".repeat(64)));
+    assertTrue(Files.readString(stagingRecord).contains("\"hello\" : \"1.0\""), "the record carries the package list");
+    // the deploy stands when the datahub-staging tag cannot be moved (this registry does not exist): one warning
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("[WARN] could not tag registry.example.org/datahub/user:"
+        + "datahub-staging")), String.join("\n", lines));
 
     // Gate closed: no smoke result yet.
     MojoFailureException refused = assertThrows(MojoFailureException.class, () -> configure(new PromoteMojo()).execute());
@@ -100,12 +107,17 @@ class ReleaseMojosTest {
     configure(new DeployStagingMojo()).execute();
     configure(new StatusMojo()).execute();
     assertTrue(lines.contains("[INFO] prod is BEHIND staging (different image digest or chart)"), String.join("\n", lines));
+    assertTrue(lines.contains("[INFO] staging vs prod (what a promotion would change):"), String.join("\n", lines));
+    assertTrue(lines.contains("[INFO]   Python package upgraded: hello 1.0 -> 2.0"), String.join("\n", lines));
 
     PlanMojo plan = configure(new PlanMojo());
     setField(plan, "environment", "prod");
     setField(plan, "cluster", true);
     plan.execute();
     assertTrue(lines.stream().anyMatch(l -> l.contains("~ Deployment/hub")), String.join("\n", lines));
+    String diff = Files.readString(tmp.resolve("target/datahub/diff.json"));
+    assertTrue(diff.contains("\"against\" : \"prod record ") && diff.contains("Python package upgraded: hello 1.0 -> 2.0"),
+        diff);
 
     RollbackMojo rollback = configure(new RollbackMojo());
     setField(rollback, "environment", "staging");

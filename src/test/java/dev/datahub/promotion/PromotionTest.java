@@ -83,6 +83,44 @@ class PromotionTest {
     assertTrue(String.join("\n", EnvironmentStatus.of(prod).lines()).contains("last smoke test: passed"));
   }
 
+  private static dev.datahub.image.ImageContents contents(String... nameVersion) {
+    java.util.TreeMap<String, String> packages = new java.util.TreeMap<>();
+    for (int i = 0; i < nameVersion.length; i += 2) {
+      packages.put(nameVersion[i], nameVersion[i + 1]);
+    }
+    return new dev.datahub.image.ImageContents("quay.io/jupyter/base-notebook", "sha256:" + "0".repeat(64), packages,
+        List.copyOf(packages.keySet()), List.of());
+  }
+
+  @Test
+  void promoteShowsWhatProdReceivesAndProdsRecordsAloneGiveTheDiffOfTheLastPromotion() {
+    staging.deploy(fx.request(ReleaseFixture.image('a').withContents(contents("hello", "1.0", "six", "1.16.0"))));
+    fx.smoke(staging, true, A, "passed");
+    promote(false, null);
+    assertTrue(fx.log.text().contains("What prod receives:\n") || fx.log.text().contains("What prod receives:"),
+        fx.log.text());
+    assertTrue(fx.log.text().contains("nothing deployed yet: registry.example.org/datahub/user:1@" + A), fx.log.text());
+
+    staging.deploy(fx.request(ReleaseFixture.image('b').withContents(contents("hello", "2.0", "polars", "1.9.0"))));
+    fx.smoke(staging, true, B, "passed");
+    List<String> beforePromotion = dev.datahub.release.BundleDiff.ofPromotion(staging, prod).orElseThrow().lines();
+    assertTrue(beforePromotion.contains("Python package upgraded: hello 1.0 -> 2.0"), beforePromotion.toString());
+    DeploymentRecord onProd = promote(false, null);
+    assertTrue(fx.log.text().contains("What prod receives (against prod's record "), fx.log.text());
+    for (String line : List.of("Python package upgraded: hello 1.0 -> 2.0", "Python package added: polars 1.9.0",
+        "Python package removed: six 1.16.0")) {
+      assertTrue(fx.log.text().contains("  " + line), line + " in " + fx.log.text());
+    }
+    assertEquals(staging.records().latest().orElseThrow().bundle().contents(), onProd.bundle().contents(),
+        "prod's record carries the list staging's record had");
+    List<DeploymentRecord> prodRecords = prod.records().all();
+    List<String> lastPromotion = dev.datahub.release.BundleDiff.between(prodRecords.get(1).bundle(),
+        prodRecords.get(0).bundle()).lines();
+    assertTrue(lastPromotion.containsAll(beforePromotion), lastPromotion.toString());
+    assertFalse(beforePromotion.stream().anyMatch(l -> l.contains("values")),
+        "status compares what a promotion takes from staging, not prod's own values: " + beforePromotion);
+  }
+
   @Test
   void promotingAgainWithNothingNewLeavesProdAlone() {
     staging.deploy(fx.request(ReleaseFixture.image('a')));
