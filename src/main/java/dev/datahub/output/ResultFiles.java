@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The one writer of the results under {@code target/datahub/} ({@code image.json}, {@code release/*.json}, the plan's
@@ -47,6 +48,22 @@ public final class ResultFiles {
     } catch (IOException e) {
       throw new DataHubException("cannot write " + file + ": " + e.getMessage()
           + " — check that the build directory is writable");
+    }
+  }
+
+  /**
+   * Appends {@code markdown} to a job summary file such as {@code $GITHUB_STEP_SUMMARY} (created if missing); hubs built
+   * in parallel append one at a time.
+   */
+  public static void appendSummary(Path file, String markdown) {
+    synchronized (ResultFiles.class) {
+      try {
+        Files.writeString(file, markdown + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new DataHubException("cannot append to the job summary " + file + ": " + e.getMessage()
+            + " — check that $GITHUB_STEP_SUMMARY names a writable file");
+      }
     }
   }
 

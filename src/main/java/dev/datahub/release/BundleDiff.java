@@ -1,13 +1,9 @@
 package dev.datahub.release;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.datahub.DataHubException;
+import dev.datahub.output.ResultFiles;
 import dev.datahub.image.ImageContents;
 import dev.datahub.image.ImageContents.MappedContent;
 import dev.datahub.python.Pep440Version;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +30,6 @@ public record BundleDiff(ReleaseBundle before, ReleaseBundle after) {
   /** The file {@code plan} writes per hub: {@code {"against": …, "lines": […], …}}. */
   public static final String FILE_NAME = "diff.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static BundleDiff between(ReleaseBundle before, ReleaseBundle after) {
     return new BundleDiff(before, Objects.requireNonNull(after, "after"));
@@ -284,13 +279,7 @@ public record BundleDiff(ReleaseBundle before, ReleaseBundle after) {
     json.put("packages", packages());
     json.put("content", content());
     json.put("values", valuesChanged());
-    try {
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(json) + "\n");
-    } catch (IOException e) {
-      throw new DataHubException("cannot write " + dir.resolve(FILE_NAME) + ": " + e.getMessage()
-          + " — check that the build directory is writable");
-    }
+    ResultFiles.writeJson(dir.resolve(FILE_NAME), json);
   }
 
   private static String digestOf(ReleaseBundle bundle, String layer) {

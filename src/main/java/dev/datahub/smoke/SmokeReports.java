@@ -1,15 +1,10 @@
 package dev.datahub.smoke;
 
-import dev.datahub.DataHubException;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.output.ResultFiles;
-import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import javax.xml.stream.XMLOutputFactory;
@@ -23,7 +18,6 @@ import javax.xml.stream.XMLStreamWriter;
  */
 public final class SmokeReports {
 
-  private static final Object STEP_SUMMARY_LOCK = new Object();
 
   public static final String JUNIT_FILE = "TEST-datahub-smoke-test.xml";
   public static final String MARKDOWN_FILE = "summary.md";
@@ -83,16 +77,7 @@ public final class SmokeReports {
     ResultFiles.writeText(dir.resolve(JUNIT_FILE), junit(r));
     ResultFiles.writeText(dir.resolve(MARKDOWN_FILE), markdown);
     if (githubStepSummary != null) {
-      // One file for the whole job: under mvn -T several hubs append at once, so whole reports go in one at a time.
-      synchronized (STEP_SUMMARY_LOCK) {
-        try {
-          Files.writeString(githubStepSummary, markdown + "\n", StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-          throw new DataHubException("cannot append to $GITHUB_STEP_SUMMARY (" + githubStepSummary + "): "
-              + e.getMessage());
-        }
-      }
+      ResultFiles.appendSummary(githubStepSummary, markdown); // one whole report at a time under mvn -T
     }
   }
 

@@ -1,15 +1,10 @@
 package dev.datahub.status;
 
-import dev.datahub.DataHubException;
+import dev.datahub.output.ResultFiles;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
 import dev.datahub.smoke.CheckResult;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +16,6 @@ import java.util.List;
 public final class ChangeSummary {
 
   public static final String FILE = "change-summary.md";
-  private static final Object STEP_SUMMARY_LOCK = new Object();
 
   private final Redactor redactor;
 
@@ -31,20 +25,9 @@ public final class ChangeSummary {
 
   public void write(List<HubChange> hubs, Path dir, Path githubStepSummary, StepLog log) {
     String markdown = markdown(hubs);
-    try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, FILE, ".tmp");
-      Files.writeString(tmp, markdown, StandardCharsets.UTF_8);
-      Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
-      if (githubStepSummary != null) {
-        synchronized (STEP_SUMMARY_LOCK) {
-          Files.writeString(githubStepSummary, markdown + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND);
-        }
-      }
-    } catch (IOException e) {
-      throw new DataHubException("cannot write the change summary (" + dir.resolve(FILE) + ", $GITHUB_STEP_SUMMARY): "
-          + e.getMessage() + " — check that the files are writable");
+    ResultFiles.writeText(dir.resolve(FILE), markdown);
+    if (githubStepSummary != null) {
+      ResultFiles.appendSummary(githubStepSummary, markdown);
     }
     StepLog out = redactor.wrap(log);
     for (HubChange h : hubs) {

@@ -1,17 +1,12 @@
 package dev.datahub.status;
 
-import dev.datahub.DataHubException;
+import dev.datahub.output.ResultFiles;
 import dev.datahub.Fix;
 import dev.datahub.Wording;
 import dev.datahub.Words;
 import dev.datahub.log.Redactor;
 import dev.datahub.log.StepLog;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,7 +21,6 @@ public final class StatusReport {
 
   public static final String HTML_FILE = "status.html";
   public static final String MARKDOWN_FILE = "status.md";
-  private static final Object STEP_SUMMARY_LOCK = new Object();
   private static final Fix.Property RECOVER = Fix.property("datahub.recover", "true");
 
   private final Redactor redactor;
@@ -48,32 +42,12 @@ public final class StatusReport {
   public void write(List<HubStatus> hubs, Path dir, Path githubStepSummary, StepLog log) {
     StepLog out = redactor.wrap(log);
     table(hubs).forEach(out::info);
-    try {
-      Files.createDirectories(dir);
-      writeAtomically(dir.resolve(HTML_FILE), html(hubs, dir));
-      writeAtomically(dir.resolve(MARKDOWN_FILE), markdown(hubs));
-    } catch (IOException e) {
-      throw new DataHubException("cannot write the status page to " + dir + ": " + e.getMessage()
-          + " — check that the build directory is writable");
-    }
+    ResultFiles.writeText(dir.resolve(HTML_FILE), html(hubs, dir));
+    ResultFiles.writeText(dir.resolve(MARKDOWN_FILE), markdown(hubs));
     if (githubStepSummary != null) {
-      synchronized (STEP_SUMMARY_LOCK) {
-        try {
-          Files.writeString(githubStepSummary, markdown(hubs) + "\n", StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-          throw new DataHubException("cannot append to $GITHUB_STEP_SUMMARY (" + githubStepSummary + "): "
-              + e.getMessage());
-        }
-      }
+      ResultFiles.appendSummary(githubStepSummary, markdown(hubs));
     }
     out.info("Status page: " + dir.resolve(HTML_FILE));
-  }
-
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
   }
 
   // ---- console ----
