@@ -29,9 +29,13 @@ def timed(cmd, cwd, env=None, check=True):
 
 
 def plugin_repository():
-    """This plugin installed into target/bench-repo (a file:// mirror of ~/.m2 fills it; ~/.m2 is never written)."""
+    """This plugin installed into target/bench-repo (a file:// mirror of ~/.m2 fills it; ~/.m2 is never written).
+    BENCH_REUSE_PLUGIN=1 keeps the plugin installed there by an earlier run (no rebuild)."""
     repo = os.path.join(TARGET, 'bench-repo')
     settings = os.path.join(TARGET, 'bench-settings.xml')
+    if os.environ.get('BENCH_REUSE_PLUGIN') == '1' and os.path.exists(settings) and os.path.isdir(
+            os.path.join(repo, 'dev/datahub/datahub-maven-plugin', plugin_version())):
+        return repo, settings
     with open(settings, 'w') as f:
         f.write('<settings><mirrors><mirror><id>m2</id><mirrorOf>*</mirrorOf><url>file://%s</url></mirror></mirrors>'
                 '</settings>\n' % M2)
