@@ -114,11 +114,13 @@ def main():
         goal = 'dev.datahub:datahub-maven-plugin:%s:smoke-test' % benchlib.plugin_version()
         benchlib.timed(mvn + [goal], WORK, env)  # fills the private repository, warms the hub
         reported = {'ours': [], 'peer': []}
+        in_goal = []  # from Maven's "--- datahub-maven-plugin:…:smoke-test" line (before the plugin realm) to its last line
 
         def ours():
-            took, out = benchlib.timed(mvn + ['-o', goal], WORK, env)
+            took, out = benchlib.timed(mvn + benchlib.STAMPS + ['-o', goal], WORK, env)
             m = re.search(r'Smoke test of .*?: PASSED in ([0-9.]+) ?s', out)
             reported['ours'].append(float(m.group(1)) if m else float('nan'))
+            in_goal.append(benchlib.span(out, r'--- datahub-maven-plugin:', r'Smoke-test reports: '))
             return took
 
         def whole_peer():
@@ -131,6 +133,7 @@ def main():
         benchlib.report('smoke test, whole commands', 'mvn datahub:smoke-test', a, 'requests+websocket', b)
         benchlib.report('smoke test, reported times', 'plugin report', reported['ours'], 'peer t0..end',
                         reported['peer'][1:])
+        benchlib.report('smoke test, goal vs reported', 'whole goal', in_goal, 'peer t0..end', reported['peer'][1:])
 
 
 if __name__ == '__main__':
