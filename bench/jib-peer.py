@@ -10,6 +10,7 @@ the plugin's class realm is resolved, to the goal's last line).
 """
 import json
 import os
+import re
 import random
 import shutil
 import sys
@@ -85,9 +86,12 @@ def main():
 
         goals = {'ours': [], 'jib': []}  # from the goal's "--- plugin:version:goal" line to its last line
 
+        last = {}
+
         def ours():
             took, out = benchlib.timed(mvn + benchlib.STAMPS + ['-o', 'package'], OURS)
             goals['ours'].append(benchlib.span(out, r'--- datahub-maven-plugin:', r'Built image '))
+            last['ours'] = out
             return took
 
         def jib():  # Jib refuses offline mode ("Cannot build to a container registry in offline mode")
@@ -117,6 +121,10 @@ def main():
         a, b = benchlib.pairs(n, changed(ours, OURS), changed(jib, JIB))
         benchlib.report('image, one notebook changed', 'mvn -B -o package', a, 'jib 3.4.6 compile jib:build', b)
         report_goals('image, one notebook changed, in the goal')
+        print('the last one-notebook run of ours, timestamped:')
+        for line in last['ours'].splitlines():
+            if benchlib.STAMP.match(line) and not re.search(r'\[INFO\] *$|-{20}', line):
+                print('  ' + line[:150])
     shutil.rmtree(os.path.join(WORK, 'ours', 'target'), ignore_errors=True)
 
 
