@@ -114,6 +114,7 @@ def main():
         goal = 'dev.datahub:datahub-maven-plugin:%s:smoke-test' % benchlib.plugin_version()
         benchlib.timed(mvn + [goal], WORK, env)  # fills the private repository, warms the hub
         reported = {'ours': [], 'peer': []}
+        last = {}
         in_goal = []  # from Maven's "--- datahub-maven-plugin:…:smoke-test" line (before the plugin realm) to its last line
 
         def ours():
@@ -121,6 +122,7 @@ def main():
             m = re.search(r'Smoke test of .*?: PASSED in ([0-9.]+) ?s', out)
             reported['ours'].append(float(m.group(1)) if m else float('nan'))
             in_goal.append(benchlib.span(out, r'--- datahub-maven-plugin:', r'Smoke-test reports: '))
+            last['ours'] = out
             return took
 
         def whole_peer():
@@ -134,6 +136,10 @@ def main():
         benchlib.report('smoke test, reported times', 'plugin report', reported['ours'], 'peer t0..end',
                         reported['peer'][1:])
         benchlib.report('smoke test, goal vs reported', 'whole goal', in_goal, 'peer t0..end', reported['peer'][1:])
+        print('the last run of ours, timestamped:')
+        for line in last['ours'].splitlines():
+            if benchlib.STAMP.match(line) and not re.search(r'\[INFO\] *$|-{20}', line):
+                print('  ' + line[:150])
 
 
 if __name__ == '__main__':
