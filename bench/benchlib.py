@@ -18,6 +18,26 @@ def load():
     return '%.2f %.2f %.2f' % os.getloadavg()
 
 
+# Maven's log lines with a timestamp, for the time spent inside a goal (span)
+STAMPS = ['-Dorg.slf4j.simpleLogger.showDateTime=true', '-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS']
+STAMP = re.compile(r'^(\d\d):(\d\d):(\d\d)\.(\d{3}) ')
+
+
+def span(out, start, end):
+    """Seconds from the first timestamped line matching start to the last matching end (Maven run with STAMPS)."""
+    times = []
+    for pattern, lines in ((start, out.splitlines()), (end, reversed(out.splitlines()))):
+        for line in lines:
+            m = STAMP.match(line)
+            if m and re.search(pattern, line):
+                h, mi, se, ms = (int(g) for g in m.groups())
+                times.append(((h * 60 + mi) * 60 + se) + ms / 1000)
+                break
+        else:
+            return float('nan')
+    return (times[1] - times[0]) % 86400
+
+
 def timed(cmd, cwd, env=None, check=True):
     """Seconds the whole command took; its output is kept for errors only."""
     t0 = time.monotonic()
@@ -29,9 +49,13 @@ def timed(cmd, cwd, env=None, check=True):
 
 
 def plugin_repository():
-    """This plugin installed into target/bench-repo (a file:// mirror of ~/.m2 fills it; ~/.m2 is never written)."""
+    """This plugin installed into target/bench-repo (a file:// mirror of ~/.m2 fills it; ~/.m2 is never written).
+    BENCH_REUSE_PLUGIN=1 keeps the plugin installed there by an earlier run (no rebuild)."""
     repo = os.path.join(TARGET, 'bench-repo')
     settings = os.path.join(TARGET, 'bench-settings.xml')
+    if os.environ.get('BENCH_REUSE_PLUGIN') == '1' and os.path.exists(settings) and os.path.isdir(
+            os.path.join(repo, 'dev/datahub/datahub-maven-plugin', plugin_version())):
+        return repo, settings
     with open(settings, 'w') as f:
         f.write('<settings><mirrors><mirror><id>m2</id><mirrorOf>*</mirrorOf><url>file://%s</url></mirror></mirrors>'
                 '</settings>\n' % M2)

@@ -5,9 +5,12 @@ Usage: /usr/bin/python3 bench/jib-peer.py [pairs=5]
 Ours: `mvn -B -o package` (build-image bound to package). The peer: `mvn -B compile jib:build` (Jib refuses -o) of a jar project
 with the notebooks as an extra directory and the base's entrypoint. Both projects are generated under
 target/bench-jib-peer; every run of the change case edits notebooks/nb-7.ipynb of the project about to be built.
+Each case prints the whole commands and the goals alone (from Maven's "--- plugin:version:goal" line, which comes before
+the plugin's class realm is resolved, to the goal's last line).
 """
 import json
 import os
+import re
 import random
 import shutil
 import sys
@@ -81,16 +84,31 @@ def main():
         benchlib.timed(mvn + ['package'], OURS)  # fills the private repository, first push
         benchlib.timed(mvn + ['compile', 'jib:build'], JIB)
 
+        goals = {'ours': [], 'jib': []}  # from the goal's "--- plugin:version:goal" line to its last line
+
+        last = {}
+
         def ours():
-            return benchlib.timed(mvn + ['-o', 'package'], OURS)[0]
+            took, out = benchlib.timed(mvn + benchlib.STAMPS + ['-o', 'package'], OURS)
+            goals['ours'].append(benchlib.span(out, r'--- datahub-maven-plugin:', r'Built image '))
+            last['ours'] = out
+            return took
 
         def jib():  # Jib refuses offline mode ("Cannot build to a container registry in offline mode")
-            return benchlib.timed(mvn + ['compile', 'jib:build'], JIB)[0]
+            took, out = benchlib.timed(mvn + benchlib.STAMPS + ['compile', 'jib:build'], JIB)
+            goals['jib'].append(benchlib.span(out, r'--- jib-maven-plugin:', r'Built and pushed image as '))
+            return took
+
+        def report_goals(name):
+            benchlib.report(name, 'build-image goal', goals['ours'], 'jib:build goal', goals['jib'])
+            goals['ours'].clear()
+            goals['jib'].clear()
 
         print('200 notebooks (~8 KB), base 32 MiB, registry %s, %d interleaved pairs, %d CPUs' % (host, n,
                                                                                                  os.cpu_count()))
         a, b = benchlib.pairs(n, ours, jib)
         benchlib.report('image, nothing changed', 'mvn -B -o package', a, 'jib 3.4.6 compile jib:build', b)
+        report_goals('image, nothing changed, in the goal')
         edits = iter(range(1000))
 
         def changed(run, project):
@@ -102,6 +120,11 @@ def main():
 
         a, b = benchlib.pairs(n, changed(ours, OURS), changed(jib, JIB))
         benchlib.report('image, one notebook changed', 'mvn -B -o package', a, 'jib 3.4.6 compile jib:build', b)
+        report_goals('image, one notebook changed, in the goal')
+        print('the last one-notebook run of ours, timestamped:')
+        for line in last['ours'].splitlines():
+            if benchlib.STAMP.match(line) and not re.search(r'\[INFO\] *$|-{20}', line):
+                print('  ' + line[:150])
     shutil.rmtree(os.path.join(WORK, 'ours', 'target'), ignore_errors=True)
 
 

@@ -1,6 +1,7 @@
 """Smoke test: `mvn datahub:smoke-test` against a peer written with requests + websocket-client, on the same local hub.
 
 Usage: /usr/bin/python3 bench/smoke-peer.py [pairs=5]
+       /usr/bin/python3 bench/smoke-peer.py --kernel-ab [pairs=9]   (cleanup A/B: kernel DELETE before the stop or not)
 The peer does the same work: create user, start server, wait ready, start kernel, execute the notebook's code cells
 (src/test/resources/notebooks/ok.ipynb), delete kernel, stop server, delete user. It prints its own "reported" time
 (first request to last answer, as the plugin's report does) and both commands' whole times, medians of interleaved
@@ -23,7 +24,7 @@ NOTEBOOK = os.path.join(benchlib.ROOT, 'src/test/resources/notebooks/ok.ipynb')
 USER = 'bench-peer'
 
 
-def peer(hub, token):
+def peer(hub, token, delete_kernel=True):
     """The peer itself; returns seconds from its first request to its last answer."""
     import requests
     import websocket
@@ -68,7 +69,8 @@ def peer(hub, token):
             elif msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
                 idle = True
     ws.close()
-    s.delete(base + 'api/kernels/' + kid).raise_for_status()
+    if delete_kernel:
+        s.delete(base + 'api/kernels/' + kid).raise_for_status()
     s.delete(api + '/users/%s/server' % USER).raise_for_status()
     while s.get(api + '/users/' + USER).json().get('servers', {}).get(''):
         time.sleep(0.05)
@@ -80,10 +82,24 @@ CONFIGURATION = '''<smokeTest><hubUrl>%s</hubUrl><tokenEnv>BENCH_HUB_TOKEN</toke
       <notebooks><notebook>%s</notebook></notebooks></smokeTest>'''
 
 
+def kernel_ab(n):
+    """The cleanup A/B on the hub alone (no JVM): DELETE the kernel, then stop the server, against stopping the server
+    with the kernel running (the server shuts it down). Interleaved pairs in this one process, medians."""
+    benchlib.rmtree(WORK)
+    os.makedirs(WORK)
+    with benchlib.Fixture('HubForBench', WORK) as (hub, token):
+        peer(hub, token)  # warm-up
+        a, b = benchlib.pairs(n, lambda: peer(hub, token, True), lambda: peer(hub, token, False))
+        benchlib.report('kernel DELETE, then stop', 'delete first', a, 'stop only', b)
+
+
 def main():
     if len(sys.argv) > 2 and sys.argv[1] == '--peer-only':
         hub, token = open(sys.argv[2]).read().split()
         print('%.2f' % peer(hub, token))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == '--kernel-ab':
+        kernel_ab(int(sys.argv[2]) if len(sys.argv) > 2 else 9)
         return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     benchlib.rmtree(WORK)
@@ -98,11 +114,15 @@ def main():
         goal = 'dev.datahub:datahub-maven-plugin:%s:smoke-test' % benchlib.plugin_version()
         benchlib.timed(mvn + [goal], WORK, env)  # fills the private repository, warms the hub
         reported = {'ours': [], 'peer': []}
+        last = {}
+        in_goal = []  # from Maven's "--- datahub-maven-plugin:…:smoke-test" line (before the plugin realm) to its last line
 
         def ours():
-            took, out = benchlib.timed(mvn + ['-o', goal], WORK, env)
+            took, out = benchlib.timed(mvn + benchlib.STAMPS + ['-o', goal], WORK, env)
             m = re.search(r'Smoke test of .*?: PASSED in ([0-9.]+) ?s', out)
             reported['ours'].append(float(m.group(1)) if m else float('nan'))
+            in_goal.append(benchlib.span(out, r'--- datahub-maven-plugin:', r'Smoke-test reports: '))
+            last['ours'] = out
             return took
 
         def whole_peer():
@@ -115,6 +135,11 @@ def main():
         benchlib.report('smoke test, whole commands', 'mvn datahub:smoke-test', a, 'requests+websocket', b)
         benchlib.report('smoke test, reported times', 'plugin report', reported['ours'], 'peer t0..end',
                         reported['peer'][1:])
+        benchlib.report('smoke test, goal vs reported', 'whole goal', in_goal, 'peer t0..end', reported['peer'][1:])
+        print('the last run of ours, timestamped:')
+        for line in last['ours'].splitlines():
+            if benchlib.STAMP.match(line) and not re.search(r'\[INFO\] *$|-{20}', line):
+                print('  ' + line[:150])
 
 
 if __name__ == '__main__':

@@ -17,4 +17,13 @@ assert log.contains('Plan for staging')
 assert new File(basedir, 'target/datahub/release/staging-manifest.yaml').text.contains('kind: Deployment')
 assert !log.contains('localhost:8080')
 assert !log.contains('placeholder-not-a-secret')
+// helm lint and plan loaded Helm's native library through dev.datahub.release.HelmNativeLibrary inside Maven's plugin
+// realm (helm-java takes the first NativeLibrary provider of the context class loader): extracted into the cache
+// named by -Ddatahub.helmJava.cache, one version directory, no leftover .partial
+def cache = new File(basedir, 'target/helm-java-cache')
+def versions = cache.listFiles()
+assert versions != null && versions.length == 1 : "no helm-java cache in ${cache}: helm-java's own provider was used"
+def libraries = versions[0].listFiles().findAll { it.name ==~ /.*\.(so|dylib|dll)/ }
+assert libraries.size() == 1 && libraries[0].length() > 10_000_000 : versions[0].listFiles()
+assert !versions[0].listFiles().any { it.name.endsWith('.partial') }
 return true

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -70,6 +71,7 @@ public final class PythonPackages {
   }
 
   private Result installWithClient(PythonSpec spec, BaseImageFiles base, StepLog log) {
+    long started = System.nanoTime();
     int bound = Math.min(spec.maxLayers(), MAX_IMAGE_LAYERS - base.layerCount());
     if (bound < 1) {
       throw new DataHubException("the image already has " + base.layerCount() + " layers, no room for Python layers "
@@ -182,7 +184,8 @@ public final class PythonPackages {
         }
       }
       log.info("python: " + withWhiteouts.size() + " packages in " + layers.size() + " layers ("
-          + (bytes / 1024) + " KiB installed, " + cache.downloads() + " downloads)");
+          + (bytes / 1024) + " KiB installed, " + cache.downloads() + " downloads, "
+          + String.format(Locale.ROOT, "%.2f s", (System.nanoTime() - started) / 1e9) + ")");
       return new Result(withWhiteouts, layers, cache.downloads(), cache.downloadedBytes());
     } catch (IOException e) {
       throw new DataHubException("cannot stage Python packages in " + spec.workDir() + ": " + e.getMessage()

@@ -39,6 +39,7 @@ public final class HubClient {
   public static final List<String> REQUIRED_SCOPES = List.of("admin:users", "admin:servers", "access:servers");
 
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration KERNEL_DELETE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final int CONNECT_ATTEMPTS = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -280,6 +281,23 @@ public final class HubClient {
       throw new DataHubException("the user's server answered the kernel start without an id: " + r.message());
     }
     return id;
+  }
+
+  /**
+   * {@code DELETE {server}/api/kernels/{id}}, given at most {@link #KERNEL_DELETE_TIMEOUT} of {@code deadline}; never
+   * fails: the server's stop that follows shuts down a kernel that is still there.
+   *
+   * @return the HTTP status, or -1 when the server did not answer (in time)
+   */
+  int deleteKernel(URI server, String kernelId, Deadline deadline) throws InterruptedException {
+    try {
+      Response r = sendAllowingTimeout("DELETE", server.resolve("api/kernels/" + kernelId), null,
+          Deadline.after(KERNEL_DELETE_TIMEOUT, "kernel delete").min(deadline), "deleting the kernel");
+      return r == null ? -1 : r.status;
+    } catch (DataHubException e) {
+      log.debug("deleting the kernel failed (the server's stop ends it): " + e.getMessage());
+      return -1;
+    }
   }
 
   URI kernelChannels(URI server, String kernelId) {

@@ -35,6 +35,7 @@ public final class HubSmokeRun {
   // state shared with cleanup (which may run from a shutdown hook)
   private boolean userTouched;
   private URI serverUrl;
+  private String kernelId;
   private KernelSession kernel;
   private String cleanupOutcome;
 
@@ -111,7 +112,7 @@ public final class HubSmokeRun {
     log.info("server of " + user + " ready in " + Deadline.seconds(Duration.ofMillis(run.spawnMillis)));
 
     long kernelStart = System.nanoTime();
-    String kernelId = hub.startKernel(serverUrl, total);
+    kernelId = hub.startKernel(serverUrl, total);
     Duration openTimeout = min(HubClient.REQUEST_TIMEOUT, total.remaining());
     kernel = KernelSession.open(hub.http(), hub.kernelChannels(serverUrl, kernelId), hub.token(), user, openTimeout);
     run.kernelStartMillis = millisSince(kernelStart);
@@ -231,8 +232,8 @@ public final class HubSmokeRun {
   // ---- cleanup ----
 
   /**
-   * Closes the kernel connection, stops the server (which shuts its kernels down; waits until it is
-   * gone) and removes the user. Runs once;
+   * Closes the kernel connection, deletes the kernel, stops the server (waits until it is gone) and
+   * removes the user. Runs once;
    * a second call (the shutdown hook racing the main thread) returns the first outcome.
    */
   synchronized String cleanup(boolean failed) {
@@ -253,8 +254,12 @@ public final class HubSmokeRun {
         cleanupOutcome = "kept";
       } else {
         Deadline deadline = Deadline.after(spec.cleanupTimeout(), "cleanupTimeout");
-        // No DELETE of the kernel first: stopping the server shuts its kernels down, and the extra
-        // request made each run ~0.6 s slower (median of 7, bench/smoke-test.md).
+        // The kernel is deleted before the server stops: a server stopped with a live kernel took longer to go
+        // (bench/smoke-peer.py --kernel-ab, BENCHMARKS.md). Stopping the server ends it anyway, so a failed delete
+        // only costs that time.
+        if (kernelId != null && serverUrl != null) {
+          hub.deleteKernel(serverUrl, kernelId, deadline);
+        }
         stopServerAndWait(deadline);
         Duration pause = POLL_FIRST;
         while (!hub.deleteUser(spec.user(), deadline)) {

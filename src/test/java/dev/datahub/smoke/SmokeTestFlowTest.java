@@ -162,6 +162,18 @@ class SmokeTestFlowTest extends RealHubTest {
   }
 
   @Test
+  void cleanupDeletesTheKernelBeforeStoppingTheServer() {
+    int before = hub.log().length();
+    SmokeResult result = run(spec().withImports("json"), new CapturingLog());
+    assertEquals("passed", result.status(), result::toJson);
+    assertEquals("done", result.cleanup());
+    // the notebook server logs how many kernels it still had to shut down when the hub stopped it
+    String thisRun = hub.log().substring(before);
+    assertTrue(thisRun.contains("Shutting down 0 kernels"), thisRun);
+    assertFalse(thisRun.contains("Shutting down 1 kernel"), thisRun);
+  }
+
+  @Test
   void keepServerOnFailureLeavesTheServerForDebugging() {
     SmokeResult result = run(spec().withImports("no_such_module_xyz").withKeepServerOnFailure(true), new CapturingLog());
     try {
