@@ -47,6 +47,8 @@ import org.apache.maven.execution.DefaultMavenExecutionRequest;
 import org.apache.maven.execution.DefaultMavenExecutionResult;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.project.MavenProject;
+import dev.datahub.image.ImageContents;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -140,6 +142,10 @@ class StatusPageTest {
       // the last promotion's diff: what prod got against what it ran before
       String diffA = x.evaluate("//section[@data-hub='hub-a']//ul[@class='diff']", doc);
       assertTrue(diffA.contains("image " + digest('a').substring(0, 19) + " -> " + digest('b').substring(0, 19)), diffA);
+      assertTrue(diffA.contains("Python package upgraded: numpy 1.26.4 -> 2.1.0"), diffA);
+      assertTrue(diffA.contains("Python package added: scipy 1.14.1"), diffA);
+      assertTrue(diffA.contains("Python package removed: xlrd 2.0.1"), diffA);
+      assertFalse(diffA.contains("pandas"), "an unchanged package is not a change: " + diffA);
       String diffB = x.evaluate("//section[@data-hub='hub-b']//ul[@class='diff']", doc);
       assertTrue(diffB.contains("nothing deployed yet: ") && diffB.contains("@" + digest('c') + " with chart"), diffB);
       // drift and stuck are said, with the fix
@@ -195,11 +201,11 @@ class StatusPageTest {
   private List<String> history(ReleaseFixture fx) throws Exception {
     HubRelease aStaging = fx.release(env(fx, "hub-a", "staging"));
     HubRelease aProd = fx.release(env(fx, "hub-a", "prod"));
-    aStaging.deploy(fx.request(ReleaseFixture.image('a')));
+    aStaging.deploy(fx.request(ReleaseFixture.image('a').withContents(contents("numpy", "1.26.4", "xlrd", "2.0.1"))));
     fx.smoke(aStaging, true, digest('a'), "1 check passed");
     promotion(fx, aStaging, aProd, true).promote(ChartSource.local(ReleaseFixture.CHART), List.of(), "c1", false, null,
         false);
-    aStaging.deploy(fx.request(ReleaseFixture.image('b')));
+    aStaging.deploy(fx.request(ReleaseFixture.image('b').withContents(contents("numpy", "2.1.0", "scipy", "1.14.1"))));
     fx.smoke(aStaging, true, digest('b'), "1 check passed");
     assertThrows(DataHubException.class, () -> promotion(fx, aStaging, aProd, false).promote(
         ChartSource.local(ReleaseFixture.CHART), List.of(), "c2", false, null, false));
@@ -240,6 +246,13 @@ class StatusPageTest {
   private static EnvironmentSpec env(ReleaseFixture fx, String hub, String name) {
     return fx.environment(name, "staging".equals(name) ? MockCluster.STAGING_CONTEXT : MockCluster.PROD_CONTEXT,
         hub + "-" + name);
+  }
+
+  /** What build-image would record: the base's pandas plus two packages the build installs. */
+  private static ImageContents contents(String first, String firstVersion, String second, String secondVersion) {
+    return new ImageContents("quay.io/jupyter/base-notebook:python-3.11", digest('9'),
+        new TreeMap<>(Map.of("pandas", "2.2.3", first, firstVersion, second, secondVersion)), List.of(first, second),
+        List.of());
   }
 
   private static String digest(char hex) {
