@@ -42,17 +42,28 @@ public record BundleDiff(ReleaseBundle before, ReleaseBundle after) {
    * staging has no succeeded record (nothing to promote).
    */
   public static Optional<BundleDiff> ofPromotion(HubRelease staging, HubRelease prod) {
-    Optional<ReleaseBundle> tested = staging.records().latestSucceeded().map(DeploymentRecord::bundle);
+    return ofPromotion(staging.records().all(), prod.records().all());
+  }
+
+  /** {@link #ofPromotion(HubRelease, HubRelease)} from records already read (newest first). */
+  public static Optional<BundleDiff> ofPromotion(List<DeploymentRecord> stagingRecords,
+      List<DeploymentRecord> prodRecords) {
+    Optional<ReleaseBundle> tested = latestSucceeded(stagingRecords);
     if (tested.isEmpty()) {
       return Optional.empty();
     }
-    ReleaseBundle current = prod.records().latestSucceeded().map(DeploymentRecord::bundle).orElse(null);
+    ReleaseBundle current = latestSucceeded(prodRecords).orElse(null);
     ReleaseBundle t = tested.get();
     ReleaseBundle promoted = current == null ? t : new ReleaseBundle(t.image(), t.imageDigest(), t.chartName(),
         t.chartVersion(), t.chartDigest(), t.commonValuesDigest(), current.environmentValuesDigest(),
         t.imageValuesDigest(), current.secretValuesHmac(), current.secretPaths(), t.sourceCommit(), t.contents());
     return Optional.of(between(current, promoted));
   }
+
+  private static Optional<ReleaseBundle> latestSucceeded(List<DeploymentRecord> newestFirst) {
+    return newestFirst.stream().filter(DeploymentRecord::succeeded).findFirst().map(DeploymentRecord::bundle);
+  }
+
 
   /** How a package changed. */
   public enum Change { ADDED, REMOVED, UPGRADED, DOWNGRADED, CHANGED }

@@ -46,7 +46,7 @@ public final class HubStatusReader {
    */
   public HubStatus read(String hub, Function<String, HubRelease> open, Path hubOutputDir) {
     Map<String, EnvironmentStatus> live = new LinkedHashMap<>();
-    Map<String, HubRelease> releases = new LinkedHashMap<>();
+    Map<String, List<DeploymentRecord>> recordsOf = new LinkedHashMap<>();
     List<EnvironmentState> states = new ArrayList<>();
     TimelineEvent lastPromotion = null;
     List<String> promotionDiff = List.of();
@@ -55,9 +55,9 @@ public final class HubStatusReader {
         HubRelease release = open.apply(name);
         EnvironmentStatus status = EnvironmentStatus.of(release);
         live.put(name, status);
-        releases.put(name, release);
         status.lines(log.wording()).forEach(log::info);
         List<DeploymentRecord> records = release.records().all();
+        recordsOf.put(name, records);
         boolean keyed = release.records().existingKey().isPresent();
         states.add(state(release, status, records, keyed, smokeReport(hubOutputDir, name)));
         if ("prod".equals(name)) {
@@ -79,7 +79,7 @@ public final class HubStatusReader {
     if (live.containsKey("staging") && live.containsKey("prod")) {
       behind = EnvironmentStatus.behind(live.get("prod"), live.get("staging"));
       log.info(behind ? "prod is BEHIND staging (different image digest or chart)" : "prod runs what staging runs");
-      BundleDiff.ofPromotion(releases.get("staging"), releases.get("prod")).ifPresent(diff -> {
+      BundleDiff.ofPromotion(recordsOf.get("staging"), recordsOf.get("prod")).ifPresent(diff -> {
         log.info("staging vs prod (what a promotion would change):" + (diff.isEmpty() ? " nothing" : ""));
         diff.lines().forEach(line -> log.info("  " + redactor.redact(line)));
       });
