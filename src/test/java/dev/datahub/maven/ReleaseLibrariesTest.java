@@ -209,6 +209,75 @@ class ReleaseLibrariesTest {
     assertThrows(NoClassDefFoundError.class, other::execute, "a class of no release library is not explained away");
   }
 
+  /**
+   * Maven looks every mojo up (loads, verifies, instantiates it) before the goal can add the release libraries: no mojo
+   * class may need one of their types to be verified. A class loader shaped like build-image's realm (this plugin's
+   * classes, its compile-scope jars, Maven's exported API from the parent) links and instantiates each of them.
+   */
+  @Test
+  void everyMojoLinksAndInstantiatesInARealmWithoutTheReleaseLibraries() throws Exception {
+    JsonNode tree = ReleaseLibraries.recordedTree();
+    Set<String> compileJars = new LinkedHashSet<>();
+    collectCompile(tree, compileJars);
+    List<URL> urls = new ArrayList<>(List.of(Path.of("target/classes").toUri().toURL()));
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (compileJars.stream().anyMatch(entry.replace(File.separatorChar, '/')::endsWith)) {
+        urls.add(Path.of(entry).toUri().toURL());
+      }
+    }
+    assertTrue(urls.size() > 20 && urls.stream().noneMatch(u -> u.getPath().contains("/io/fabric8/")), urls.toString());
+    ClassLoader mavenApi = new ClassLoader(ClassLoader.getPlatformClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        if (List.of("org.apache.maven.", "org.codehaus.plexus.", "org.eclipse.aether.", "org.slf4j.", "javax.inject.")
+            .stream().anyMatch(name::startsWith)) {
+          return ClassLoader.getSystemClassLoader().loadClass(name);
+        }
+        throw new ClassNotFoundException(name);
+      }
+    };
+    List<String> mojos;
+    try (var files = Files.list(Path.of("target/classes/dev/datahub/maven"))) {
+      mojos = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith("Mojo.class") && !n.startsWith("Abstract"))
+          .map(n -> "dev.datahub.maven." + n.replace(".class", "")).sorted().toList();
+    }
+    assertTrue(mojos.size() >= 10 && mojos.contains("dev.datahub.maven.StatusMojo"), mojos.toString());
+    try (java.net.URLClassLoader realm = new java.net.URLClassLoader(urls.toArray(URL[]::new), mavenApi)) {
+      for (String mojo : mojos) {
+        Object instance = Class.forName(mojo, true, realm).getDeclaredConstructor().newInstance();
+        assertEquals(realm, instance.getClass().getClassLoader());
+      }
+      // the realm really lacks them: a class of the core that implements one of helm-java's types cannot load
+      NoClassDefFoundError e = assertThrows(NoClassDefFoundError.class,
+          () -> Class.forName("dev.datahub.release.HelmNativeLibrary", true, realm));
+      assertTrue(ReleaseLibraries.isTheirs(e), e.getMessage());
+    }
+  }
+
+  /** The jar paths (…/groupId/artifactId/version/artifactId-version.jar) of the plugin's own compile-scope winners. */
+  private static void collectCompile(JsonNode tree, Set<String> into) {
+    Map<String, Integer> depth = new HashMap<>();
+    Map<String, String> jar = new HashMap<>();
+    for (JsonNode top : tree.path("children")) {
+      String scope = top.path("scope").asText();
+      collectCompile(top, 1, "compile".equals(scope) || "runtime".equals(scope), depth, jar);
+    }
+    jar.values().stream().filter(j -> !j.isEmpty()).forEach(into::add);
+  }
+
+  private static void collectCompile(JsonNode node, int d, boolean compile, Map<String, Integer> depth,
+      Map<String, String> jar) {
+    Library l = ReleaseLibraries.library(node);
+    if (!depth.containsKey(l.key()) || d < depth.get(l.key())) {
+      depth.put(l.key(), d);
+      jar.put(l.key(), compile ? "/" + l.groupId().replace('.', '/') + "/" + l.artifactId() + "/" + l.version() + "/"
+          + l.artifactId() + "-" + l.version() + ".jar" : "");
+    }
+    for (JsonNode child : node.path("children")) {
+      collectCompile(child, d + 1, compile, depth, jar);
+    }
+  }
+
   /** Artifacts the two libraries reach whose winning node the record does not add and the realm would not have. */
   static List<String> leftOut(JsonNode tree, Set<String> mavenExports) {
     Map<String, List<JsonNode>> byKey = new HashMap<>();
