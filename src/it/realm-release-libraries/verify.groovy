@@ -20,6 +20,11 @@ assert !status.contains('NoClassDefFoundError') && !status.contains('ClassNotFou
 assert status.contains('BUILD SUCCESS') : status
 assert requests.any { it.contains('/namespaces/staging/') } && requests.any { it.contains('/namespaces/prod/') } : requests
 assert !status.contains('unavailable') : status
+// 3: offline (-o), from the local repository
+def offline = new File(basedir, 'status-offline.log').text
+assert offline.contains('BUILD SUCCESS') && !offline.contains('unavailable') : offline
+// both runs read "no release" from the API in both environments (unreachable would say "unavailable")
+[status, offline].each { assert it =~ /realm-release-libraries +NOT-INSTALLED +- +NOT-INSTALLED/ : it }
 println "status asked the Kubernetes API: ${requests}"
 assert new File(basedir, 'target/datahub/release/status.json').isFile()
 return true
