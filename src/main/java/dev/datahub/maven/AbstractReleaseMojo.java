@@ -131,7 +131,7 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
       return; // outside Maven (tests): the class path has them
     }
     ReleaseLibraries.addTo(plugin.getClassRealm(), plugin.getArtifacts(), repositorySystem,
-        session.getRepositorySession(), project.getRemotePluginRepositories(), ReleaseLibraries.recordedTree(),
+        session.getRepositorySession(), project.getRemotePluginRepositories(), ReleaseLibraries::recordedTree,
         getLog());
   }
 

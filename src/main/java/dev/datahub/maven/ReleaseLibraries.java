@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.codehaus.plexus.classworlds.realm.ClassRealm;
 import org.eclipse.aether.RepositorySystem;
@@ -148,10 +149,11 @@ final class ReleaseLibraries {
 
   /**
    * Appends the libraries to {@code realm} unless it has them. {@code inRealm} are the artifacts Maven put there
-   * (a user's {@code <plugin><dependencies>} included): those are not added again.
+   * (a user's {@code <plugin><dependencies>} included): those are not added again. {@code tree} is read only when
+   * the realm lacks them.
    */
   static void addTo(ClassRealm realm, Collection<org.apache.maven.artifact.Artifact> inRealm, RepositorySystem system,
-      RepositorySystemSession session, List<RemoteRepository> repositories, JsonNode tree,
+      RepositorySystemSession session, List<RemoteRepository> repositories, Supplier<JsonNode> tree,
       org.apache.maven.plugin.logging.Log log) {
     synchronized (ADDED) {
       if (ADDED.contains(realm)) {
@@ -160,7 +162,7 @@ final class ReleaseLibraries {
       Set<String> present = inRealm.stream().map(a -> a.getGroupId() + ":" + a.getArtifactId()
           + (a.getClassifier() == null || a.getClassifier().isEmpty() ? "" : ":" + a.getClassifier()))
           .collect(Collectors.toSet());
-      List<Library> missing = needed(tree, helmPlatform(System.getProperty("os.name"), System.getProperty("os.arch")))
+      List<Library> missing = needed(tree.get(), helmPlatform(System.getProperty("os.name"), System.getProperty("os.arch")))
           .stream().filter(l -> !present.contains(l.key())).toList();
       for (ArtifactResult result : resolve(missing, system, session, repositories)) {
         try {
