@@ -164,6 +164,7 @@ final class ReleaseLibraries {
           .collect(Collectors.toSet());
       List<Library> missing = needed(tree.get(), helmPlatform(System.getProperty("os.name"), System.getProperty("os.arch")))
           .stream().filter(l -> !present.contains(l.key())).toList();
+      log.debug("Resolving " + missing.size() + " jars of helm-java and the Kubernetes client for the plugin realm");
       for (ArtifactResult result : resolve(missing, system, session, repositories)) {
         try {
           realm.addURL(result.getArtifact().getFile().toURI().toURL());
