@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
 
 /**
  * The configuration shared by deploy-staging, promote, rollback, status, plan, smoke-test, image-test and validate,
@@ -85,17 +87,52 @@ public abstract class AbstractReleaseMojo extends AbstractDataHubMojo {
 
   private HubReleases releases;
 
+  @Component
+  private RepositorySystem repositorySystem;
+
   @Override
   protected final void run() throws MojoExecutionException, MojoFailureException {
-    if (environments != null) {
-      environments.registerSecrets(redactor);
+    boolean releaseLibraries = usesHelmOrKubernetes() || (environments != null && environments.hasSecretValues());
+    if (releaseLibraries) {
+      addReleaseLibraries();
     }
-    try (HubReleases opened = new HubReleases(this::environment, redactor, log(), releaseDirectory(), keepRecords)) {
-      releases = opened;
-      runRelease();
-    } finally {
-      releases = null;
+    try {
+      if (environments != null) {
+        environments.registerSecrets(redactor);
+      }
+      try (HubReleases opened = new HubReleases(this::environment, redactor, log(), releaseDirectory(), keepRecords)) {
+        releases = opened;
+        runRelease();
+      } finally {
+        releases = null;
+      }
+    } catch (NoClassDefFoundError e) {
+      if (!ReleaseLibraries.isTheirs(e)) {
+        throw e;
+      }
+      throw new MojoExecutionException(redactor.redact(goalName() + " needs " + e.getMessage() + " of helm-java or"
+          + " the Kubernetes client, which " + (releaseLibraries ? "the plugin's recorded dependency tree lacks"
+          : "this goal did not add to the plugin realm") + " (a bug of datahub-maven-plugin) — add"
+          + " io.fabric8:kubernetes-client and com.marcnuri.helm-java:helm-java to the plugin's <dependencies> in the"
+          + " pom until it is fixed"), e);
     }
+  }
+
+  /**
+   * Whether this goal (with this configuration) loads helm-java or the Kubernetes client, or the YAML reader that
+   * comes with them; the plugin realm lacks them until {@link ReleaseLibraries} adds them.
+   */
+  protected boolean usesHelmOrKubernetes() {
+    return true;
+  }
+
+  private void addReleaseLibraries() {
+    if (plugin == null || plugin.getClassRealm() == null) {
+      return; // outside Maven (tests): the class path has them
+    }
+    ReleaseLibraries.addTo(plugin.getClassRealm(), plugin.getArtifacts(), repositorySystem,
+        session.getRepositorySession(), project.getRemotePluginRepositories(), ReleaseLibraries::recordedTree,
+        getLog());
   }
 
   protected abstract void runRelease() throws MojoExecutionException, MojoFailureException;

@@ -38,4 +38,10 @@ public class ChangeSummaryMojo extends AbstractReleaseMojo {
   protected boolean skipGoal() {
     return skipChangeSummary;
   }
+
+  /** The change summary reads this build's files under target/datahub. */
+  @Override
+  protected boolean usesHelmOrKubernetes() {
+    return false;
+  }
 }

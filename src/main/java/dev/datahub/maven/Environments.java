@@ -7,6 +7,7 @@ import dev.datahub.release.EnvironmentSpec;
 import dev.datahub.release.ValuesComposer;
 import java.io.File;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** {@code <environments>} with {@code <staging>} and {@code <prod>}. */
 public class Environments {
@@ -45,6 +46,10 @@ public class Environments {
    * rollback), printed by a smoke check, in a Helm message — so all of them are known to the redactor before
    * anything is read or run.
    */
+  boolean hasSecretValues() {
+    return Stream.of(staging, prod).anyMatch(c -> c != null && c.secretValues != null && !c.secretValues.isEmpty());
+  }
+
   void registerSecrets(Redactor redactor) {
     for (EnvironmentConfig config : new EnvironmentConfig[] {staging, prod}) {
       if (config != null && config.secretValues != null) {

@@ -73,4 +73,10 @@ public class ImageTestMojo extends AbstractReleaseMojo {
           + " (details: " + reportDir.resolve(SmokeReports.MARKDOWN_FILE) + ")");
     }
   }
+
+  /** The image test runs the image in a container engine: no cluster, no Helm. */
+  @Override
+  protected boolean usesHelmOrKubernetes() {
+    return false;
+  }
 }

@@ -71,4 +71,13 @@ public class SmokeTestMojo extends AbstractReleaseMojo {
       }
     }
   }
+
+  /**
+   * Against a configured environment the smoke test reads and writes its deployment records in the cluster; against
+   * a bare {@code <hubUrl>} it only talks to the hub.
+   */
+  @Override
+  protected boolean usesHelmOrKubernetes() {
+    return hasEnvironment(environment) || rollbackOnSmokeFailure;
+  }
 }
