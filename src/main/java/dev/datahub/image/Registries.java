@@ -13,9 +13,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The registry clients of one build or plan, each opened (and probed) once per host; closing stops them (their
- * selector threads would delay the JVM's exit by ~0.3 s). Which hosts may go without TLS verification is fixed
- * when it is made.
+ * The registry clients of one build or plan, each opened (and probed) once per host. Which hosts may go without TLS
+ * verification is fixed when it is made.
  */
 final class Registries implements AutoCloseable {
 

@@ -1,14 +1,12 @@
 package dev.datahub.python;
 
 import dev.datahub.DataHubException;
-import dev.datahub.OwnedHttpClient;
 import dev.datahub.image.ImageLayer;
 import dev.datahub.image.ImageLayer.ImageFile;
 import dev.datahub.log.StepLog;
 import dev.datahub.python.LockFile.LockedRequirement;
 import dev.datahub.python.WheelInstaller.WheelArchive;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +36,6 @@ public final class PythonPackages {
   /** Layer limit of Docker/containerd overlay images. */
   public static final int MAX_IMAGE_LAYERS = 127;
 
-  /** Built only when something is downloaded (a cached or find-links build fetches nothing); stopped after install. */
-  private final OwnedHttpClient http;
-
-  public PythonPackages() {
-    this.http = OwnedHttpClient.lazy(SimpleIndex::defaultClient);
-  }
-
-  public PythonPackages(HttpClient http) {
-    this.http = OwnedHttpClient.borrowed(http);
-  }
-
   /** What {@link #install} produced: the installed packages and their layers. */
   public record Result(List<InstalledPackage> packages, List<ImageLayer> layers, int downloads, long downloadedBytes) {
     public Result {
@@ -63,14 +50,6 @@ public final class PythonPackages {
   }
 
   public Result install(PythonSpec spec, BaseImageFiles base, StepLog log) {
-    try {
-      return installWithClient(spec, base, log);
-    } finally {
-      http.close();
-    }
-  }
-
-  private Result installWithClient(PythonSpec spec, BaseImageFiles base, StepLog log) {
     long started = System.nanoTime();
     int bound = Math.min(spec.maxLayers(), MAX_IMAGE_LAYERS - base.layerCount());
     if (bound < 1) {
@@ -116,12 +95,12 @@ public final class PythonPackages {
       sources.add(new FindLinksDirectory(spec.findLinks()));
     }
     if (spec.hasIndex()) {
-      sources.add(new SimpleIndex(spec.index(), http));
+      sources.add(new SimpleIndex(spec.index()));
     }
     if (sources.isEmpty() && !wanted.isEmpty()) {
       throw new DataHubException("no package source: <index> is 'none' and no <findLinks> is set — set one of them");
     }
-    WheelCache cache = new WheelCache(spec.cacheDir(), http);
+    WheelCache cache = new WheelCache(spec.cacheDir());
     WheelSelector selector = new WheelSelector(sources, cache, env);
 
     Map<String, WheelSelector.Selection> selected = new LinkedHashMap<>();

@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.datahub.DataHubException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.util.function.Supplier;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,59 +29,38 @@ public final class SimpleIndex implements PackageSource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
-  private final Supplier<HttpClient> http;
 
-  public SimpleIndex(String url, HttpClient http) {
-    this(url, () -> http);
-  }
-
-  /** {@code http} is asked for a client only when a page is fetched. */
-  public SimpleIndex(String url, Supplier<HttpClient> http) {
+  public SimpleIndex(String url) {
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
-    this.http = http;
-  }
-
-  /** The HTTP client every download uses: HTTP/1.1 (no h2c upgrade surprises), redirects, connect timeout. */
-  public static HttpClient defaultClient() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(10))
-        .build();
   }
 
   @Override
   public List<IndexFile> files(String normalizedName) {
     URI page = base.resolve(normalizedName + "/");
-    HttpResponse<String> response;
-    try {
-      HttpRequest request = HttpRequest.newBuilder(page)
-          .header("Accept", ACCEPT)
-          .header("User-Agent", "datahub-maven-plugin")
-          .timeout(Duration.ofSeconds(60))
-          .GET()
-          .build();
-      response = http.get().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (HttpTimeoutException e) {
+    int status;
+    URI pageUri;
+    String type;
+    String body;
+    try (HttpGet.Response response = HttpGet.send(page, ACCEPT, Duration.ofSeconds(60))) {
+      status = response.status();
+      pageUri = response.uri();
+      type = response.contentType() == null ? "text/html" : response.contentType().toLowerCase(Locale.ROOT);
+      body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (SocketTimeoutException e) {
       throw unreachable(page, "timed out");
     } catch (ConnectException e) {
       throw unreachable(page, "connection refused");
     } catch (IOException e) {
       throw unreachable(page, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DataHubException("interrupted while reading " + page);
     }
-    if (response.statusCode() == 404) {
+    if (status == 404) {
       return List.of();
     }
-    if (response.statusCode() != 200) {
-      throw new DataHubException("package index " + page + " answered HTTP " + response.statusCode()
+    if (status != 200) {
+      throw new DataHubException("package index " + page + " answered HTTP " + status
           + " — check <python><index> (a PEP 503/691 simple index URL such as " + PythonSpec.PYPI + ")");
     }
-    String type = response.headers().firstValue("Content-Type").orElse("text/html").toLowerCase(Locale.ROOT);
-    URI pageUri = response.uri();
-    return type.contains("json") ? parseJson(pageUri, response.body()) : parseHtml(pageUri, response.body());
+    return type.contains("json") ? parseJson(pageUri, body) : parseHtml(pageUri, body);
   }
 
   private DataHubException unreachable(URI page, String why) {

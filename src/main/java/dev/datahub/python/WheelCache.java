@@ -5,11 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.util.function.Supplier;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -31,18 +27,11 @@ import java.util.Optional;
 public final class WheelCache {
 
   private final Path dir;
-  private final Supplier<HttpClient> http;
   private long downloadedBytes;
   private int downloads;
 
-  public WheelCache(Path dir, HttpClient http) {
-    this(dir, () -> http);
-  }
-
-  /** {@code http} is asked for a client only when a wheel is downloaded. */
-  public WheelCache(Path dir, Supplier<HttpClient> http) {
+  public WheelCache(Path dir) {
     this.dir = dir;
-    this.http = http;
   }
 
   /** The cached wheel with this hash, if present. */
@@ -125,29 +114,26 @@ public final class WheelCache {
   }
 
   private String download(IndexFile file, Path tmp) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(file.url())
-        .header("User-Agent", "datahub-maven-plugin")
-        .timeout(Duration.ofMinutes(10))
-        .GET()
-        .build();
-    HttpResponse<InputStream> response;
+    HttpGet.Response response;
     try {
-      response = http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpTimeoutException e) {
+      response = HttpGet.send(file.url(), null, Duration.ofMinutes(10));
+    } catch (SocketTimeoutException e) {
       throw failed(file, "timed out");
     } catch (ConnectException e) {
       throw failed(file, "connection refused");
     } catch (IOException e) {
       throw failed(file, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DataHubException("interrupted while downloading " + file.url());
     }
-    try (InputStream in = response.body()) {
-      if (response.statusCode() != 200) {
-        throw failed(file, "HTTP " + response.statusCode());
+    try (response) {
+      if (response.status() != 200) {
+        throw failed(file, "HTTP " + response.status());
       }
-      String sha = copyHashing(in, tmp);
+      String sha;
+      try {
+        sha = copyHashing(response.body(), tmp);
+      } catch (SocketTimeoutException e) {
+        throw failed(file, "timed out");
+      }
       downloads++;
       downloadedBytes += Files.size(tmp);
       return sha;

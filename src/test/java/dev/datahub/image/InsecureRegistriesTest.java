@@ -106,6 +106,25 @@ class InsecureRegistriesTest {
   }
 
   @Test
+  void aListedRegistryWithACertificateThatDoesNotVerifyIsReadOverTlsWithoutVerification() throws Exception {
+    RegistryApi listed = RegistryApi.connect(selfSigned.host(), Set.of(selfSigned.host()), java.util.Optional.empty(),
+        java.time.Duration.ofSeconds(10));
+    assertTrue(listed.plainHttp(), "relaxed by the probe: Jib's insecure mode is needed for it");
+    assertEquals(java.util.Optional.of(baseDigest), listed.manifestDigest("base/notebook", "1"));
+    DataHubException e = assertThrows(DataHubException.class, () -> RegistryApi.connect(selfSigned.host(),
+        Set.of(plain.host()), java.util.Optional.empty(), java.time.Duration.ofSeconds(10)));
+    assertTrue(e.getMessage().startsWith("TLS to registry " + selfSigned.host() + " failed: "), e.getMessage());
+  }
+
+  @Test
+  void aBuildFromAListedRegistryWithACertificateThatDoesNotVerifyWorks() throws Exception {
+    ImageSpecs spec = spec(selfSigned.host() + "/base/notebook:1", plain.host() + "/hub/from-tls");
+    spec.insecure = Set.of(plain.host(), selfSigned.host());
+    BuiltImage built = new SingleUserImage(RegistryCredential.Lookup.none(), new CapturingLog()).build(spec.build());
+    assertTrue(plain.api().manifestDigest("hub/from-tls", built.hashTag()).isPresent());
+  }
+
+  @Test
   void jibsGlobalInsecureModeOnlyWhenEveryRegistryOfTheBuildIsListed() {
     // What the probes found: "http-reg" answered only over plain HTTP (listed), "quay.io" over verified TLS.
     java.util.function.Predicate<String> relaxed = "http-reg:5000"::equals;

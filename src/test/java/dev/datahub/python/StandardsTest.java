@@ -141,7 +141,7 @@ class StandardsTest {
 
   @Test
   void simpleIndexPagesAsPypiWritesThem() {
-    SimpleIndex index = new SimpleIndex("https://pypi.org/simple", (java.net.http.HttpClient) null);
+    SimpleIndex index = new SimpleIndex("https://pypi.org/simple");
     java.net.URI page = java.net.URI.create("https://pypi.org/simple/six/");
     List<IndexFile> html = index.parseHtml(page, """
         <!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.1"></head><body>
