@@ -47,5 +47,10 @@ public record ImageLayer(String name, List<ImageFile> files, String owner) {
     public ImageFile(java.nio.file.Path source, String pathInImage, int mode) {
       this(source, pathInImage, mode, null, null);
     }
+
+    /** A directory entry; a file whose content hash its producer gave is a regular file, so it needs no look. */
+    public boolean isDirectory() {
+      return sha256 == null && java.nio.file.Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
   }
 }
