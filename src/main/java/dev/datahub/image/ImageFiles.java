@@ -4,7 +4,6 @@ import dev.datahub.DataHubException;
 import dev.datahub.image.ImageLayer.ImageFile;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,7 +60,7 @@ final class ImageFiles {
   /** Directory entries of a layer become what the next layer finds below it. */
   private static void remember(PlannedLayer layer, Map<String, BaseImageLayers.Directory> below) {
     for (ImageFile file : layer.files()) {
-      if (Files.isDirectory(file.source(), LinkOption.NOFOLLOW_LINKS)) {
+      if (file.isDirectory()) {
         below.put(file.pathInImage(), new BaseImageLayers.Directory(file.mode(),
             file.owner() != null ? file.owner() : layer.owner()));
       }
@@ -173,7 +172,7 @@ final class ImageFiles {
     Map<String, String> owners = new LinkedHashMap<>();
     for (PlannedLayer layer : layers) {
       for (ImageFile file : layer.files()) {
-        if (Files.isDirectory(file.source(), LinkOption.NOFOLLOW_LINKS)) {
+        if (file.isDirectory()) {
           continue; // directories may be shared by several layers
         }
         String previous = owners.putIfAbsent(file.pathInImage(), layer.name());

@@ -119,9 +119,10 @@ final class ImageInputs {
       for (PlannedLayer layer : layers) {
         sha.update(("layer:" + layer.name() + ":" + layer.owner() + "\n").getBytes(StandardCharsets.UTF_8));
         for (ImageFile file : layer.files()) {
-          boolean dir = Files.isDirectory(file.source());
+          String content = file.sha256() != null ? file.sha256()
+              : Files.isDirectory(file.source()) ? "dir" : fileSha256(file.source());
           sha.update((file.pathInImage() + " " + Integer.toOctalString(file.mode()) + " " + file.owner() + " "
-              + (dir ? "dir" : fileSha256(file.source())) + "\n").getBytes(StandardCharsets.UTF_8));
+              + content + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }
       return HexFormat.of().formatHex(sha.digest());

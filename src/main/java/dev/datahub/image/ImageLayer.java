@@ -30,16 +30,27 @@ public record ImageLayer(String name, List<ImageFile> files, String owner) {
    * @param pathInImage absolute path in the image, with forward slashes
    * @param mode POSIX permission bits, e.g. {@code 0644}
    * @param owner {@code uid:gid}; null: the layer's owner
+   * @param sha256 hex SHA-256 of the file's content when its producer has just written it and knows it (the image's
+   *     input hash then need not read the file again); null: unknown, read from {@code source}
    */
-  public record ImageFile(java.nio.file.Path source, String pathInImage, int mode, String owner) {
+  public record ImageFile(java.nio.file.Path source, String pathInImage, int mode, String owner, String sha256) {
     public ImageFile {
       if (!pathInImage.startsWith("/")) {
         throw new IllegalArgumentException("path in image must be absolute: " + pathInImage);
       }
     }
 
+    public ImageFile(java.nio.file.Path source, String pathInImage, int mode, String owner) {
+      this(source, pathInImage, mode, owner, null);
+    }
+
     public ImageFile(java.nio.file.Path source, String pathInImage, int mode) {
-      this(source, pathInImage, mode, null);
+      this(source, pathInImage, mode, null, null);
+    }
+
+    /** A directory entry; a file whose content hash its producer gave is a regular file, so it needs no look. */
+    public boolean isDirectory() {
+      return sha256 == null && java.nio.file.Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
   }
 }

@@ -14,6 +14,8 @@ final class JibPermissions {
 
   private static final Constructor<FilePermissions> WITH_ALL_BITS = allBitsConstructor();
 
+  private static final FilePermissions[] PLAIN = new FilePermissions[01000];
+
   private JibPermissions() {}
 
   static FilePermissions of(int mode) {
@@ -21,7 +23,12 @@ final class JibPermissions {
       throw new IllegalArgumentException("not a permission mode: " + Integer.toOctalString(mode));
     }
     if ((mode & ~0777) == 0) {
-      return FilePermissions.fromOctalString(String.format("%03o", mode));
+      FilePermissions cached = PLAIN[mode];
+      if (cached == null) { // a format and a regex per file otherwise; the values are immutable, a race only repeats one
+        cached = FilePermissions.fromOctalString(String.format("%03o", mode));
+        PLAIN[mode] = cached;
+      }
+      return cached;
     }
     if (WITH_ALL_BITS == null) {
       throw new dev.datahub.DataHubException("this Jib version cannot write mode " + Integer.toOctalString(mode)

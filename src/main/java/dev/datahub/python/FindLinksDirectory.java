@@ -21,24 +21,43 @@ public final class FindLinksDirectory implements PackageSource {
     }
   }
 
+  /** A file of the directory with the names it is matched by, worked out once per file (not once per package). */
+  private record Listed(String name, Path path, String wheelProject, String normalizedName) {}
+
+  /** The directory read once per build: a lock names every package, and each would otherwise list and parse it all. */
+  private List<Listed> listing;
+
   @Override
   public List<IndexFile> files(String normalizedName) {
     List<IndexFile> out = new ArrayList<>();
-    try (Stream<Path> list = Files.list(dir)) {
-      for (Path p : list.sorted().toList()) {
-        String name = p.getFileName().toString();
-        int dash = name.indexOf('-');
-        boolean wheelOfProject = WheelFileName.parse(name).map(w -> w.normalizedName().equals(normalizedName)).orElse(false);
-        boolean maybeSdist = dash > 0 && PackageName.normalize(name).startsWith(normalizedName + "-");
-        if (Files.isRegularFile(p) && (wheelOfProject || maybeSdist && !name.endsWith(".whl"))) {
-          // The hash is computed lazily by the downloader: listing must stay cheap for large directories.
-          out.add(new IndexFile(name, null, p, null, describe()));
-        }
+    for (Listed f : listing()) {
+      boolean wheelOfProject = normalizedName.equals(f.wheelProject());
+      boolean maybeSdist = f.name().indexOf('-') > 0 && f.normalizedName().startsWith(normalizedName + "-");
+      if (wheelOfProject || maybeSdist && !f.name().endsWith(".whl")) {
+        // The hash is computed lazily by the downloader: listing must stay cheap for large directories.
+        out.add(new IndexFile(f.name(), null, f.path(), null, describe()));
       }
-    } catch (IOException e) {
-      throw new DataHubException("cannot list findLinks directory " + dir + ": " + e.getMessage());
     }
     return out;
+  }
+
+  private List<Listed> listing() {
+    if (listing == null) {
+      List<Listed> files = new ArrayList<>();
+      try (Stream<Path> list = Files.list(dir)) {
+        for (Path p : list.sorted().toList()) {
+          if (Files.isRegularFile(p)) {
+            String name = p.getFileName().toString();
+            files.add(new Listed(name, p, WheelFileName.parse(name).map(WheelFileName::normalizedName).orElse(null),
+                PackageName.normalize(name)));
+          }
+        }
+      } catch (IOException e) {
+        throw new DataHubException("cannot list findLinks directory " + dir + ": " + e.getMessage());
+      }
+      listing = files;
+    }
+    return listing;
   }
 
   @Override

@@ -102,7 +102,38 @@ final class WheelInstaller {
     }
   }
 
-  private record Staged(String pathInImage, int mode, String hash, long size) {}
+  /** A file written into the staging directory: where it goes in the image, and the SHA-256 of what was written. */
+  private record Staged(String pathInImage, int mode, byte[] sha256, long size) {
+
+    String recordHash() {
+      return b64(sha256);
+    }
+  }
+
+  /**
+   * The staging directory of one install: creates each parent directory once (not a failed mkdir and a stat per file)
+   * and copies through one buffer.
+   */
+  private static final class Stage {
+    final Path root;
+    private final java.util.Set<Path> directories = new java.util.HashSet<>();
+    final byte[] buffer = new byte[1 << 16];
+    /** Reset by every {@code digest()}; one per install instead of a provider look-up per file. */
+    final MessageDigest sha256 = WheelCache.sha256();
+
+    Stage(Path root) {
+      this.root = root;
+    }
+
+    Path file(String pathInImage) throws IOException {
+      Path p = root.resolve(pathInImage.substring(1));
+      Path parent = p.getParent();
+      if (directories.add(parent)) {
+        Files.createDirectories(parent);
+      }
+      return p;
+    }
+  }
 
   static final String STAGED_MARKER = ".datahub-staged";
 
@@ -177,6 +208,7 @@ final class WheelInstaller {
             + ", only 1.x is supported — use a wheel built by a current 'wheel'/'build'");
       }
       TreeMap<String, Staged> staged = new TreeMap<>();
+      Stage stage = new Stage(stageRoot);
       List<ZipEntry> entries = new ArrayList<>(Collections.list(wheel.zip.entries()));
       entries.sort((a, b) -> a.getName().compareTo(b.getName()));
       String dataPrefix = wheel.dataDir() + "/";
@@ -211,28 +243,30 @@ final class WheelInstaller {
         }
         int zipMode = modes.getOrDefault(entryName, 0644);
         int mode = script || (zipMode & 0111) != 0 ? 0755 : 0644;
-        Staged s = extract(wheel, entry, record.get(entryName), target, mode, script, stageRoot);
+        Staged s = extract(wheel, entry, record.get(entryName), target, mode, script, stage);
         staged.put(target, s);
       }
-      for (Staged launcher : launchers(wheel, stageRoot)) {
+      for (Staged launcher : launchers(wheel, stage)) {
         staged.put(launcher.pathInImage(), launcher);
       }
       String distInfoPath = spec.sitePackages() + "/" + wheel.distInfo;
-      staged.put(distInfoPath + "/INSTALLER", write(stageRoot, distInfoPath + "/INSTALLER",
+      staged.put(distInfoPath + "/INSTALLER", write(stage, distInfoPath + "/INSTALLER",
           (INSTALLER + "\n").getBytes(StandardCharsets.UTF_8), 0644));
       String recordPath = distInfoPath + "/RECORD";
       staged.remove(recordPath);
       StringBuilder rec = new StringBuilder();
       for (Staged s : staged.values()) {
-        rec.append(csv(relativeToSitePackages(s.pathInImage()))).append(",sha256=").append(s.hash()).append(',')
+        rec.append(csv(relativeToSitePackages(s.pathInImage()))).append(",sha256=").append(s.recordHash()).append(',')
             .append(s.size()).append('\n');
       }
       rec.append(csv(relativeToSitePackages(recordPath))).append(",,\n");
-      staged.put(recordPath, write(stageRoot, recordPath, rec.toString().getBytes(StandardCharsets.UTF_8), 0644));
+      staged.put(recordPath, write(stage, recordPath, rec.toString().getBytes(StandardCharsets.UTF_8), 0644));
 
       List<ImageFile> files = new ArrayList<>();
+      java.util.HexFormat hex = java.util.HexFormat.of();
       for (Staged s : staged.values()) {
-        files.add(new ImageFile(stageRoot.resolve(s.pathInImage().substring(1)), s.pathInImage(), s.mode()));
+        files.add(new ImageFile(stageRoot.resolve(s.pathInImage().substring(1)), s.pathInImage(), s.mode(), null,
+            hex.formatHex(s.sha256())));
       }
       return new InstalledPackage(name, version, wheelName, sha256, files, List.of(), null);
     } catch (IOException e) {
@@ -242,8 +276,8 @@ final class WheelInstaller {
   }
 
   private Staged extract(WheelArchive wheel, ZipEntry entry, String[] recorded, String target, int mode, boolean script,
-      Path stageRoot) throws IOException {
-    MessageDigest original = WheelCache.sha256();
+      Stage stage) throws IOException {
+    MessageDigest original = stage.sha256;
     byte[] content;
     try (InputStream in = wheel.zip.getInputStream(entry)) {
       if (script) {
@@ -251,10 +285,9 @@ final class WheelInstaller {
         original.update(content);
         content = rewriteShebang(content);
       } else {
-        Path out = stageFile(stageRoot, target);
-        MessageDigest installed = WheelCache.sha256();
+        Path out = stage.file(target);
         long size = 0;
-        byte[] buf = new byte[1 << 16];
+        byte[] buf = stage.buffer;
         try (OutputStream os = Files.newOutputStream(out)) {
           int n;
           while ((n = in.read(buf)) > 0) {
@@ -263,13 +296,13 @@ final class WheelInstaller {
             size += n;
           }
         }
-        String hash = b64(original.digest());
-        verify(wheel, entry.getName(), recorded, hash);
-        return new Staged(target, mode, hash, size);
+        byte[] digest = original.digest();
+        verify(wheel, entry.getName(), recorded, b64(digest));
+        return new Staged(target, mode, digest, size);
       }
     }
     verify(wheel, entry.getName(), recorded, b64(original.digest()));
-    return write(stageRoot, target, content, mode);
+    return write(stage, target, content, mode);
   }
 
   private static void verify(WheelArchive wheel, String entry, String[] recorded, String hash) {
@@ -299,7 +332,7 @@ final class WheelInstaller {
   }
 
   /** console_scripts and gui_scripts from entry_points.txt, as pip's launcher scripts. */
-  private List<Staged> launchers(WheelArchive wheel, Path stageRoot) throws IOException {
+  private List<Staged> launchers(WheelArchive wheel, Stage stage) throws IOException {
     List<Staged> out = new ArrayList<>();
     String text = wheel.text("entry_points.txt");
     if (text == null) {
@@ -340,20 +373,14 @@ final class WheelInstaller {
           + "if __name__ == \"__main__\":\n"
           + "    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n"
           + "    sys.exit(" + attr + "())\n";
-      out.add(write(stageRoot, spec.scriptsDir() + "/" + scriptName, script.getBytes(StandardCharsets.UTF_8), 0755));
+      out.add(write(stage, spec.scriptsDir() + "/" + scriptName, script.getBytes(StandardCharsets.UTF_8), 0755));
     }
     return out;
   }
 
-  private static Staged write(Path stageRoot, String pathInImage, byte[] content, int mode) throws IOException {
-    Files.write(stageFile(stageRoot, pathInImage), content);
-    return new Staged(pathInImage, mode, b64(WheelCache.sha256().digest(content)), content.length);
-  }
-
-  private static Path stageFile(Path stageRoot, String pathInImage) throws IOException {
-    Path p = stageRoot.resolve(pathInImage.substring(1));
-    Files.createDirectories(p.getParent());
-    return p;
+  private static Staged write(Stage stage, String pathInImage, byte[] content, int mode) throws IOException {
+    Files.write(stage.file(pathInImage), content);
+    return new Staged(pathInImage, mode, stage.sha256.digest(content), content.length);
   }
 
   private static void checkSafe(String wheelName, String entry) {

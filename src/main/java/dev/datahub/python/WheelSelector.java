@@ -30,6 +30,7 @@ final class WheelSelector {
   private final List<PackageSource> sources;
   private final WheelCache cache;
   private final TargetEnvironment env;
+  private String tagsText;
 
   WheelSelector(List<PackageSource> sources, WheelCache cache, TargetEnvironment env) {
     this.sources = sources;
@@ -119,8 +120,18 @@ final class WheelSelector {
     MessageDigest sha = WheelCache.sha256();
     StringBuilder s = new StringBuilder(req.normalizedName()).append("==").append(req.pep440());
     new TreeSet<>(req.hashes()).forEach(h -> s.append('|').append(h));
-    env.supportedTags().forEach(t -> s.append(';').append(t));
+    s.append(tagsText());
     return HexFormat.of().formatHex(sha.digest(s.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The target's tags as the selection key lists them: hundreds of tags, the same for every lock line. */
+  private String tagsText() {
+    if (tagsText == null) {
+      StringBuilder s = new StringBuilder();
+      env.supportedTags().forEach(t -> s.append(';').append(t));
+      tagsText = s.toString();
+    }
+    return tagsText;
   }
 
   static String hash(Path file) {

@@ -178,6 +178,50 @@ class PythonPackagesTest {
   }
 
   @Test
+  void installedFilesCarryTheHashOfTheirStagedBytesAndReusedOnesAreReadAgain() throws Exception {
+    PythonSpec spec = spec(fullLock()).withIndex("none").withFindLinks(wheels);
+    List<ImageLayer> fresh = packages().layers(spec, BaseImageFiles.none(), StepLog.silent());
+    List<String> known = new ArrayList<>();
+    for (ImageLayer layer : fresh) {
+      for (ImageFile f : layer.files()) {
+        assertEquals(WheelBuilder.sha256Hex(f.source()), f.sha256(), f.pathInImage() + ": the image's input hash uses it");
+        known.add(f.pathInImage());
+      }
+    }
+    // the rewritten #!python script, a generated launcher, RECORD and INSTALLER: bytes the installer wrote, not the wheel's
+    assertTrue(known.containsAll(List.of("/opt/conda/bin/datatool", "/opt/conda/bin/hello",
+        SITE + "/hello-1.0.0.dist-info/RECORD", SITE + "/hello-1.0.0.dist-info/INSTALLER")), known.toString());
+
+    // a staged file changed behind the build's back: the reused staging carries no hash, so the input hash reads it
+    ImageFile init = fresh.get(3).files().stream().filter(f -> f.pathInImage().endsWith("hello/__init__.py"))
+        .findFirst().orElseThrow();
+    Files.writeString(init.source(), "changed = True\n");
+    List<ImageLayer> reused = packages().layers(spec, BaseImageFiles.none(), StepLog.silent());
+    assertTrue(reused.stream().flatMap(l -> l.files().stream()).allMatch(f -> f.sha256() == null),
+        "files of a reused staging directory are read, not trusted");
+  }
+
+  @Test
+  void sameWheelContentsGiveTheSameLayersTwiceAndWhateverTheZipOrder() throws Exception {
+    Path inOrderWheel = PythonRepo.datapkg().writeTo(tmp.resolve("in-order"));
+    Path reversedWheel = PythonRepo.datapkg().entriesReversed().writeTo(tmp.resolve("reversed"));
+    assertFalse(WheelBuilder.sha256Hex(inOrderWheel).equals(WheelBuilder.sha256Hex(reversedWheel)), "other zip bytes");
+
+    List<List<String>> runs = new ArrayList<>();
+    for (Path wheel : List.of(inOrderWheel, inOrderWheel, reversedWheel)) {
+      Path lock = LockWriter.lock().pin("datapkg", "0.1", List.of(wheel)).writeTo(tmp.resolve("lock-" + runs.size()));
+      PythonSpec spec = PythonSpec.of(lock, tmp.resolve("cache-" + runs.size()), tmp.resolve("work-" + runs.size()))
+          .withIndex("none").withFindLinks(wheel.getParent());
+      List<ImageLayer> layers = packages().layers(spec, BaseImageFiles.none(), StepLog.silent());
+      List<String> seen = new ArrayList<>(digests(layers));
+      layers.forEach(l -> l.files().forEach(f -> seen.add(f.pathInImage() + " " + f.mode() + " " + f.sha256())));
+      runs.add(seen);
+    }
+    assertEquals(runs.get(0), runs.get(1), "same wheel twice, fresh caches: same paths, modes, bytes and hashes");
+    assertEquals(runs.get(0), runs.get(2), "the zip's entry order does not reach the layer");
+  }
+
+  @Test
   void findLinksWithNoIndexStartsNoHttpClientAndAnIndexBuildLeavesNoneRunning() throws Exception {
     java.util.Set<String> before = dev.datahub.OwnedHttpClientTest.selectorThreads();
     packages().layers(spec(fullLock()).withIndex("none").withFindLinks(wheels), BaseImageFiles.none(), StepLog.silent());
