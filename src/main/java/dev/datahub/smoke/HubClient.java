@@ -53,7 +53,11 @@ public final class HubClient {
     this.hubUrl = hubUrl;
     this.token = token;
     this.log = log;
-    this.http = OwnedHttpClient.http11(CONNECT_TIMEOUT, HttpClient.Redirect.NEVER);
+    // A plain-HTTP hub (loopback, port-forward, allowInsecureHubs) never needs TLS: redirects are not followed and its
+    // kernel WebSocket is ws://, so the client skips the JVM's TLS set-up.
+    this.http = "http".equalsIgnoreCase(hubUrl.getScheme())
+        ? OwnedHttpClient.plainHttp11(CONNECT_TIMEOUT, HttpClient.Redirect.NEVER)
+        : OwnedHttpClient.http11(CONNECT_TIMEOUT, HttpClient.Redirect.NEVER);
   }
 
   HttpClient http() {

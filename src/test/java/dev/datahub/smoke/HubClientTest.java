@@ -95,4 +95,19 @@ class HubClientTest {
     assertTrue(e.getMessage().startsWith("hub is unhealthy: GET /hub/health answered HTTP 503"), e.getMessage());
     assertEquals(1, calls.get(), "an answer, even an error, is never retried");
   }
+
+  @Test
+  void aPlainHttpHubGetsAClientWithoutTlsAndAnHttpsHubTheVerifyingOne() throws Exception {
+    HubClient plain = client("/");
+    HubClient tls = new HubClient(URI.create("https://hub.example.org/"), new HubToken("tok-123456", "test"),
+        StepLog.silent());
+    try {
+      assertFalse(plain.http().sslContext() == javax.net.ssl.SSLContext.getDefault(), "http:// needs no TLS set-up");
+      assertTrue(tls.http().sslContext() == javax.net.ssl.SSLContext.getDefault(), "https:// verifies as always");
+      assertEquals("9.9.9", plain.version(Deadline.after(Duration.ofSeconds(5), "t")));
+    } finally {
+      plain.close();
+      tls.close();
+    }
+  }
 }
