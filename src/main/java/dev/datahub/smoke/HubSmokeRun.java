@@ -38,6 +38,7 @@ public final class HubSmokeRun {
   private String kernelId;
   private KernelSession kernel;
   private String cleanupOutcome;
+  private Runnable whileSpawning = () -> { };
 
   public HubSmokeRun(SmokeSpec spec, HubToken token, Redactor redactor, StepLog log) {
     this.spec = spec;
@@ -45,6 +46,16 @@ public final class HubSmokeRun {
     redactor.register(token.value());
     this.log = redactor.wrap(log);
     this.hub = new HubClient(spec.hubUrl(), token, this.log);
+  }
+
+  /**
+   * Work for a spare thread while the hub spawns the server (the main thread only waits then), e.g.
+   * {@link SmokeReports#warmUp}. It starts once the spawn request is sent; whatever it throws is ignored, and the run
+   * never waits for it.
+   */
+  public HubSmokeRun whileSpawning(Runnable task) {
+    this.whileSpawning = task;
+    return this;
   }
 
   /** Runs the test and cleans up; the result says passed or failed and why. */
@@ -214,6 +225,14 @@ public final class HubSmokeRun {
   private URI spawn(String user, Deadline total) throws InterruptedException {
     Deadline deadline = Deadline.after(spec.spawnTimeout(), "spawnTimeout").min(total);
     log.info("starting the server of " + user + (spec.userOptions().isEmpty() ? "" : " with options " + spec.userOptions()));
+    Runnable spare = whileSpawning;
+    startDaemon(() -> {
+      try {
+        spare.run();
+      } catch (RuntimeException | LinkageError ignored) {
+        // only time was at stake
+      }
+    }, "datahub-smoke-while-spawning");
     try {
       HubClient.Response started = hub.startServer(user, spec.userOptions(), deadline);
       if (started != null && started.status() >= 400 && !started.message().contains("already")) {
