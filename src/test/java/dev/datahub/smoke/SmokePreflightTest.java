@@ -51,6 +51,8 @@ class SmokePreflightTest {
             answer(exchange, healthStatus, "");
           }
           case "GET /hub/api/user" -> answer(exchange, 200, userBody);
+          case "DELETE /hub/api/users/datahub-smoke-test/server", "DELETE /hub/api/users/datahub-smoke-test" ->
+              answer(exchange, 204, "");
           default -> answer(exchange, 500, "{\"message\": \"not in this test\"}");
         }
       } finally {
@@ -127,7 +129,8 @@ class SmokePreflightTest {
     assertTrue(requests.containsAll(List.of("GET /hub/api/", "GET /hub/health", "GET /hub/api/user",
         "POST /hub/api/users/datahub-smoke-test")), requests::toString);
     assertTrue(r.failure().startsWith("hub failed creating user datahub-smoke-test (HTTP 500"), r.failure());
-    assertTrue(requests.contains("DELETE /hub/api/users/datahub-smoke-test/server"),
-        "cleanup ran after the user was touched: " + requests);
+    assertTrue(requests.containsAll(List.of("DELETE /hub/api/users/datahub-smoke-test/server",
+        "DELETE /hub/api/users/datahub-smoke-test")), "cleanup ran after the user was touched: " + requests);
+    assertEquals("done", r.cleanup());
   }
 }
