@@ -1,10 +1,20 @@
 package dev.datahub;
 
 import java.net.http.HttpClient;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * A {@link HttpClient} that is created on first use and stopped on {@link #close()}.
@@ -47,6 +57,78 @@ public final class OwnedHttpClient implements AutoCloseable, Supplier<HttpClient
         .connectTimeout(connectTimeout)
         .followRedirects(redirects)
         .build());
+  }
+
+  /**
+   * Like {@link #http11} for a client that only ever talks to {@code http://} and {@code ws://} URLs: it refuses TLS
+   * (every {@code https://} request fails with "TLS refused"), so building it does not set up the JVM's TLS stack.
+   * Without an {@link SSLContext} of its own, {@code HttpClient.build()} calls {@code SSLContext.getDefault()}, which
+   * loads the security providers, the cipher suites and the trust store: ~0.5 s on this machine before the first
+   * plain-HTTP request (BENCHMARKS.md, "Smoke test against a requests + websocket client").
+   */
+  public static OwnedHttpClient plainHttp11(Duration connectTimeout, HttpClient.Redirect redirects) {
+    return lazy(() -> HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout)
+        .followRedirects(redirects)
+        .sslContext(TlsRefused.CONTEXT)
+        .sslParameters(new SSLParameters()) // else build() asks the context for its defaults
+        .build());
+  }
+
+  /** An {@link SSLContext} that cannot make a connection: a plain-HTTP client's, so TLS fails closed. */
+  private static final class TlsRefused extends SSLContextSpi {
+
+    static final SSLContext CONTEXT = new SSLContext(new TlsRefused(), null, "none") { };
+
+    private static UnsupportedOperationException refused() {
+      return new UnsupportedOperationException("TLS refused: this client speaks plain HTTP only");
+    }
+
+    @Override
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSocketFactory engineGetSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLServerSocketFactory engineGetServerSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine(String host, int port) {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetServerSessionContext() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetClientSessionContext() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLParameters engineGetDefaultSSLParameters() {
+      return new SSLParameters();
+    }
+
+    @Override
+    protected SSLParameters engineGetSupportedSSLParameters() {
+      return new SSLParameters();
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -12,6 +13,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -78,5 +83,45 @@ public class OwnedHttpClientTest {
     assertTrue(selectorThreads().containsAll(mine), "someone else's client is not stopped");
     OwnedHttpClient.stop(client);
     assertFalse(selectorThreads().containsAll(mine), "stop() ends it");
+  }
+
+  @Test
+  void aPlainHttpClientSpeaksHttpAndRefusesTlsInsteadOfConnectingUnverified() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      reached.incrementAndGet();
+      exchange.sendResponseHeaders(200, 2);
+      exchange.getResponseBody().write("ok".getBytes());
+      exchange.close();
+    });
+    server.start();
+    int port = server.getAddress().getPort();
+    try (OwnedHttpClient owned = OwnedHttpClient.plainHttp11(Duration.ofSeconds(5), HttpClient.Redirect.NEVER)) {
+      HttpClient client = owned.get();
+      assertNotSame(SSLContext.getDefault(), client.sslContext(), "no default TLS context is set up");
+      HttpRequest plain = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build();
+      assertEquals("ok", client.send(plain, HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals(1, reached.get());
+
+      // https and wss to the same port: the client must fail before a byte is sent, not talk without verification
+      HttpRequest tls = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/")).build();
+      Exception https = assertThrows(Exception.class, () -> client.send(tls, HttpResponse.BodyHandlers.ofString()));
+      assertTrue(String.valueOf(https.getMessage()).contains("TLS refused")
+          || String.valueOf(https.getCause()).contains("TLS refused"), https::toString);
+      CompletionException wss = assertThrows(CompletionException.class, () -> client.newWebSocketBuilder()
+          .buildAsync(URI.create("wss://127.0.0.1:" + port + "/"), new WebSocket.Listener() { }).join());
+      assertTrue(wss.getCause().toString().contains("TLS refused"), wss::toString);
+      assertEquals(1, reached.get(), "nothing reached the server over the refused connections");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void theOrdinaryClientKeepsTheDefaultTlsContext() throws Exception {
+    try (OwnedHttpClient owned = OwnedHttpClient.http11(Duration.ofSeconds(5), HttpClient.Redirect.NEVER)) {
+      assertSame(SSLContext.getDefault(), owned.get().sslContext());
+    }
   }
 }

@@ -74,7 +74,7 @@ final class SmokeTestLauncher {
       }
       spec = spec.withHubUrl(SmokeSpec.hubUrl(hubUrl)).withExpectedImage(image, true);
     }
-    SmokeResult result = new HubSmokeRun(spec, token, redactor, log).run();
+    SmokeResult result = new HubSmokeRun(spec, token, redactor, log).whileSpawning(SmokeReports::warmUp).run();
     new SmokeReports(redactor).publish(result, log, reportDir, environmentVariables.apply("GITHUB_STEP_SUMMARY"));
     log.info("Smoke-test reports: " + reportDir);
     return result;

@@ -1,6 +1,7 @@
 package dev.datahub.smoke;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** A point in time every wait is bounded by; crossing it raises a {@link SmokeTimeout} naming what ran out. */
 final class Deadline {
@@ -49,9 +50,11 @@ final class Deadline {
 
   /** Sleeps for {@code pause} or until the deadline, whichever is first. */
   void sleep(Duration pause) throws InterruptedException {
-    long ms = Math.min(pause.toMillis(), remaining().toMillis());
-    if (ms > 0) {
-      Thread.sleep(ms);
+    // in nanoseconds: rounded down to milliseconds, the deadline's last fraction of a millisecond would not sleep at
+    // all and a poll loop would spin (and ask the hub) hundreds of times in it
+    long nanos = Math.min(pause.toNanos(), endNanos - System.nanoTime());
+    if (nanos > 0) {
+      TimeUnit.NANOSECONDS.sleep(nanos);
     }
   }
 

@@ -53,7 +53,11 @@ public final class HubClient {
     this.hubUrl = hubUrl;
     this.token = token;
     this.log = log;
-    this.http = OwnedHttpClient.http11(CONNECT_TIMEOUT, HttpClient.Redirect.NEVER);
+    // A plain-HTTP hub (loopback, port-forward, allowInsecureHubs) never needs TLS: redirects are not followed and its
+    // kernel WebSocket is ws://, so the client skips the JVM's TLS set-up.
+    this.http = "http".equalsIgnoreCase(hubUrl.getScheme())
+        ? OwnedHttpClient.plainHttp11(CONNECT_TIMEOUT, HttpClient.Redirect.NEVER)
+        : OwnedHttpClient.http11(CONNECT_TIMEOUT, HttpClient.Redirect.NEVER);
   }
 
   HttpClient http() {
@@ -158,11 +162,18 @@ public final class HubClient {
     return Optional.of(r.json());
   }
 
-  public void createUser(String name, Deadline deadline) throws InterruptedException {
+  /**
+   * {@code POST /hub/api/users/{name}}.
+   *
+   * @return true when created; false when the user already existed (HTTP 409)
+   */
+  public boolean createUser(String name, Deadline deadline) throws InterruptedException {
     Response r = send("POST", api("users/" + enc(name)), "{}", deadline, "creating user " + name);
-    if (r.status != 409) {
-      requireOk(r, "creating user " + name);
+    if (r.status == 409) {
+      return false;
     }
+    requireOk(r, "creating user " + name);
+    return true;
   }
 
   /**
@@ -181,24 +192,33 @@ public final class HubClient {
     return sendAllowingTimeout("POST", api("users/" + enc(name) + "/server"), body, deadline, "starting the server of " + name);
   }
 
-  /**
-   * {@code DELETE /hub/api/users/{name}/server}.
-   *
-   * @return true when stopped or stopping; false when the hub cannot stop it yet (a spawn is pending)
-   */
-  boolean stopServer(String name, Deadline deadline) throws InterruptedException {
+  /** What the hub did with a stop request. */
+  enum Stop {
+    /** stopped (HTTP 204, the hub waited for it) or no such user: the hub lists no server */
+    GONE,
+    /**
+     * stopping (HTTP 202), or "not running" (HTTP 400: already stopped, or still spawning): the hub may list the
+     * server for a while yet
+     */
+    STOPPING,
+    /** the hub cannot stop it yet (a spawn is pending): ask again */
+    BUSY
+  }
+
+  /** {@code DELETE /hub/api/users/{name}/server}. */
+  Stop stopServer(String name, Deadline deadline) throws InterruptedException {
     Response r = send("DELETE", api("users/" + enc(name) + "/server"), null, deadline, "stopping the server of " + name);
-    if (r.status == 204 || r.status == 202 || r.status == 404) {
-      return true;
+    if (r.status == 204 || r.status == 404) {
+      return Stop.GONE;
     }
     if (r.status == 400 && r.message().contains("not running")) {
-      return true;
+      return Stop.STOPPING;
     }
     if (r.status == 400 || r.status >= 500) {
-      return false;
+      return Stop.BUSY;
     }
     requireOk(r, "stopping the server of " + name);
-    return true;
+    return Stop.STOPPING;
   }
 
   /** @return true when deleted or absent; false when the hub cannot delete it yet (its server is busy). */

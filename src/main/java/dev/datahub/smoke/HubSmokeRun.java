@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Tests a hub the way a person would: log in (a test user), start a server, open a kernel, run
@@ -22,8 +24,6 @@ import java.util.Optional;
  */
 public final class HubSmokeRun {
 
-  private static final Duration POLL_FIRST = Duration.ofMillis(100);
-  private static final Duration POLL_MAX = Duration.ofMillis(500);
   /** What reports and logs show of a check's output (after redaction); {@code <expect>} sees all of it. */
   private static final String IMAGE_CODE = "import os; print(os.environ.get('JUPYTER_IMAGE_SPEC') or '')";
 
@@ -38,6 +38,7 @@ public final class HubSmokeRun {
   private String kernelId;
   private KernelSession kernel;
   private String cleanupOutcome;
+  private Runnable whileSpawning = () -> { };
 
   public HubSmokeRun(SmokeSpec spec, HubToken token, Redactor redactor, StepLog log) {
     this.spec = spec;
@@ -45,6 +46,16 @@ public final class HubSmokeRun {
     redactor.register(token.value());
     this.log = redactor.wrap(log);
     this.hub = new HubClient(spec.hubUrl(), token, this.log);
+  }
+
+  /**
+   * Work for a spare thread while the hub spawns the server (the main thread only waits then), e.g.
+   * {@link SmokeReports#warmUp}. It starts once the spawn request is sent; whatever it throws is ignored, and the run
+   * never waits for it.
+   */
+  public HubSmokeRun whileSpawning(Runnable task) {
+    this.whileSpawning = task;
+    return this;
   }
 
   /** Runs the test and cleans up; the result says passed or failed and why. */
@@ -92,18 +103,17 @@ public final class HubSmokeRun {
 
   private void flow(Run run, Deadline total) throws InterruptedException {
     String user = spec.user();
-    run.hubVersion = hub.version(total);
-    hub.health(total);
-    hub.requireScopes(total);
+    run.hubVersion = preflight(total);
     log.info("JupyterHub " + run.hubVersion + " at " + spec.hubUrl() + " (" + spec.environment() + "), test user " + user);
 
     userTouched = true;
-    Optional<JsonNode> existing = hub.user(user, total);
-    if (existing.isEmpty()) {
-      hub.createUser(user, total);
-    } else if (existing.get().path("servers").has("")) {
-      log.warn("user " + user + " still has a server from an earlier run; stopping it so the new deploy is tested");
-      stopServerAndWait(total);
+    // Created straight away (one request, not a lookup first); only a user left by an earlier run is looked at.
+    if (!hub.createUser(user, total)) {
+      Optional<JsonNode> existing = hub.user(user, total);
+      if (existing.isPresent() && existing.get().path("servers").has("")) {
+        log.warn("user " + user + " still has a server from an earlier run; stopping it so the new deploy is tested");
+        stopServerAndWait(total);
+      }
     }
 
     long spawnStart = System.nanoTime();
@@ -114,7 +124,12 @@ public final class HubSmokeRun {
     long kernelStart = System.nanoTime();
     kernelId = hub.startKernel(serverUrl, total);
     Duration openTimeout = min(HubClient.REQUEST_TIMEOUT, total.remaining());
-    kernel = KernelSession.open(hub.http(), hub.kernelChannels(serverUrl, kernelId), hub.token(), user, openTimeout);
+    try {
+      kernel = KernelSession.open(hub.http(), hub.kernelChannels(serverUrl, kernelId), hub.token(), user, openTimeout);
+    } catch (DataHubException e) {
+      total.check("opening the kernel WebSocket"); // the open was cut by totalTimeout: say that, not "did not open"
+      throw e;
+    }
     run.kernelStartMillis = millisSince(kernelStart);
     log.debug("kernel ready in " + run.kernelStartMillis + " ms");
 
@@ -140,16 +155,90 @@ public final class HubSmokeRun {
     new KernelChecks(spec, redactor, log).run(code -> execute(code, total), total, broken, run.checks);
   }
 
+  /**
+   * The hub's version, its health and the token's scopes: three read-only requests sent at once. A failure is reported
+   * as a sequential run would report it (the version first: a URL that is not a hub fails all three), and the call
+   * returns only when all three have ended, so nothing is in flight when cleanup closes the client.
+   */
+  private String preflight(Deadline total) throws InterruptedException {
+    FutureTask<Void> health = new FutureTask<>(() -> {
+      hub.health(total);
+      return null;
+    });
+    FutureTask<Void> scopes = new FutureTask<>(() -> {
+      hub.requireScopes(total);
+      return null;
+    });
+    startDaemon(health, "datahub-smoke-health");
+    startDaemon(scopes, "datahub-smoke-scopes");
+    String version;
+    try {
+      version = hub.version(total);
+    } catch (RuntimeException | InterruptedException e) {
+      awaitQuietly(health);
+      awaitQuietly(scopes);
+      throw e;
+    }
+    await(health);
+    await(scopes);
+    return version;
+  }
+
+  private static void startDaemon(Runnable task, String name) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits for {@code task}; its failure is rethrown as it was thrown. On an interrupt the task is interrupted too. */
+  private static void await(FutureTask<Void> task) throws InterruptedException {
+    try {
+      task.get();
+    } catch (InterruptedException e) {
+      task.cancel(true);
+      awaitQuietly(task);
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof InterruptedException i) {
+        throw i;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Waits for {@code task} to end whatever its outcome (another failure is being reported). */
+  private static void awaitQuietly(FutureTask<Void> task) throws InterruptedException {
+    try {
+      task.get();
+    } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+      // the failure being reported comes first
+    } catch (InterruptedException e) {
+      task.cancel(true);
+      throw e;
+    }
+  }
+
   /** Starts the server and waits until it is ready; the hub's own reason is reported on failure. */
   private URI spawn(String user, Deadline total) throws InterruptedException {
     Deadline deadline = Deadline.after(spec.spawnTimeout(), "spawnTimeout").min(total);
     log.info("starting the server of " + user + (spec.userOptions().isEmpty() ? "" : " with options " + spec.userOptions()));
+    Runnable spare = whileSpawning;
+    startDaemon(() -> {
+      try {
+        spare.run();
+      } catch (RuntimeException | LinkageError ignored) {
+        // only time was at stake
+      }
+    }, "datahub-smoke-while-spawning");
     try {
       HubClient.Response started = hub.startServer(user, spec.userOptions(), deadline);
       if (started != null && started.status() >= 400 && !started.message().contains("already")) {
         throw new DataHubException("spawn failed: " + spawnReason(user, started.message()) + " — " + spawnFix());
       }
-      Duration pause = POLL_FIRST;
+      Poll poll = Poll.until(deadline);
       while (true) {
         JsonNode model = hub.user(user, deadline).orElseThrow(() ->
             new DataHubException("user " + user + " disappeared while its server was starting — is another smoke test running?"));
@@ -160,9 +249,7 @@ public final class HubSmokeRun {
         if (server.isMissingNode() && model.path("pending").isNull()) {
           throw new DataHubException("spawn failed: " + spawnReason(user, "the server stopped while starting") + " — " + spawnFix());
         }
-        deadline.check("waiting for the server of " + user);
-        deadline.sleep(pause);
-        pause = min(pause.multipliedBy(2), POLL_MAX);
+        poll.pause("waiting for the server of " + user);
       }
     } catch (Deadline.SmokeTimeout e) {
       String progress = hub.lastProgress(user, Duration.ofSeconds(1))
@@ -261,11 +348,9 @@ public final class HubSmokeRun {
           hub.deleteKernel(serverUrl, kernelId, deadline);
         }
         stopServerAndWait(deadline);
-        Duration pause = POLL_FIRST;
+        Poll poll = Poll.until(deadline);
         while (!hub.deleteUser(spec.user(), deadline)) {
-          deadline.check("deleting user " + spec.user());
-          deadline.sleep(pause);
-          pause = min(pause.multipliedBy(2), POLL_MAX);
+          poll.pause("deleting user " + spec.user());
         }
         log.info("cleaned up: server stopped, user " + spec.user() + " removed");
         cleanupOutcome = "done";
@@ -288,13 +373,15 @@ public final class HubSmokeRun {
   /** Stops the user's server (retrying while a spawn is still pending) and waits until the hub lists none. */
   private void stopServerAndWait(Deadline deadline) throws InterruptedException {
     String user = spec.user();
-    Duration pause = POLL_FIRST;
-    while (!hub.stopServer(user, deadline)) {
-      deadline.check("stopping the server of " + user + " (a spawn is still pending)");
-      deadline.sleep(pause);
-      pause = min(pause.multipliedBy(2), POLL_MAX);
+    Poll busy = Poll.until(deadline);
+    HubClient.Stop stop;
+    while ((stop = hub.stopServer(user, deadline)) == HubClient.Stop.BUSY) {
+      busy.pause("stopping the server of " + user + " (a spawn is still pending)");
     }
-    pause = POLL_FIRST;
+    if (stop == HubClient.Stop.GONE) {
+      return; // HTTP 204: the hub answered once the server had stopped
+    }
+    Poll poll = Poll.until(deadline);
     while (true) {
       Optional<JsonNode> model = hub.user(user, deadline);
       if (model.isEmpty() || (!model.get().path("servers").has("") && model.get().path("pending").isNull())) {
@@ -304,9 +391,7 @@ public final class HubSmokeRun {
           && model.get().path("pending").isNull()) {
         hub.stopServer(user, deadline); // still running and not stopping: ask again
       }
-      deadline.check("waiting for the server of " + user + " to stop");
-      deadline.sleep(pause);
-      pause = min(pause.multipliedBy(2), POLL_MAX);
+      poll.pause("waiting for the server of " + user + " to stop");
     }
   }
 

@@ -59,6 +59,22 @@ public final class SmokeReports {
   }
 
   /**
+   * Renders a made-up result's JSON, JUnit XML and Markdown once and throws them away, so that Jackson introspects the
+   * result records and the JDK loads its XML writer before the real reports are due. {@link HubSmokeRun} runs it on
+   * a spare thread while the hub spawns the server; without it the goal spent 0.1–0.4 s on this after cleanup
+   * (BENCHMARKS.md, "Smoke test against a requests + websocket client"). Writes nothing, touches no secret.
+   */
+  public static void warmUp() {
+    SmokeResult sample = new SmokeResult("staging", "http://127.0.0.1/", "0", "user", SmokeResult.PASSED, null, null,
+        "1970-01-01T00:00:00Z", 0, 0, 0, List.of(new CheckResult("check", CheckResult.PASSED, 0, null, "out", 0)), null,
+        "done");
+    SmokeReports reports = new SmokeReports(new Redactor());
+    sample.toJson();
+    reports.junit(sample);
+    reports.markdown(sample);
+  }
+
+  /**
    * Prints the summary, then writes the reports into {@code dir}; appends the Markdown to {@code githubStepSummary}
    * (the value of {@code GITHUB_STEP_SUMMARY}) when it is set.
    */

@@ -51,6 +51,14 @@ class HubClientTest {
       }
       exchange.close();
     });
+    server.createContext("/stop/hub/api/users/", exchange -> {
+      // the user's name says what the hub answers: 204, 202, 400-pending, 400-not-running
+      String[] answer = exchange.getRequestURI().getPath().replaceAll(".*/users/([^/]+)/server", "$1").split("-", 2);
+      byte[] body = answer.length > 1 ? ("{\"message\": \"" + answer[1] + "\"}").getBytes(StandardCharsets.UTF_8) : new byte[0];
+      exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length == 0 ? -1 : body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
   }
@@ -94,5 +102,32 @@ class HubClientTest {
         () -> client("/").health(Deadline.after(Duration.ofSeconds(5), "t")));
     assertTrue(e.getMessage().startsWith("hub is unhealthy: GET /hub/health answered HTTP 503"), e.getMessage());
     assertEquals(1, calls.get(), "an answer, even an error, is never retried");
+  }
+
+  @Test
+  void aPlainHttpHubGetsAClientWithoutTlsAndAnHttpsHubTheVerifyingOne() throws Exception {
+    HubClient plain = client("/");
+    HubClient tls = new HubClient(URI.create("https://hub.example.org/"), new HubToken("tok-123456", "test"),
+        StepLog.silent());
+    try {
+      assertFalse(plain.http().sslContext() == javax.net.ssl.SSLContext.getDefault(), "http:// needs no TLS set-up");
+      assertTrue(tls.http().sslContext() == javax.net.ssl.SSLContext.getDefault(), "https:// verifies as always");
+      assertEquals("9.9.9", plain.version(Deadline.after(Duration.ofSeconds(5), "t")));
+    } finally {
+      plain.close();
+      tls.close();
+    }
+  }
+
+  @Test
+  void onlyAStopTheHubWaitedFor204CountsAsGoneWithoutLookingAgain() throws Exception {
+    HubClient hub = client("/stop/");
+    Deadline d = Deadline.after(Duration.ofSeconds(5), "t");
+    assertEquals(HubClient.Stop.GONE, hub.stopServer("204", d));
+    assertEquals(HubClient.Stop.STOPPING, hub.stopServer("202", d));
+    // JupyterHub 3.0: "… is pending spawn, please wait"; older hubs: "… is not running" also while a spawn is pending
+    assertEquals(HubClient.Stop.BUSY, hub.stopServer("400-is pending spawn, please wait", d));
+    assertEquals(HubClient.Stop.STOPPING, hub.stopServer("400-is not running", d));
+    hub.close();
   }
 }

@@ -58,6 +58,27 @@ class SmokeTestFlowTest extends RealHubTest {
   }
 
   @Test
+  void whatRunsWhileTheHubSpawnsCannotChangeTheRun() throws InterruptedException {
+    CapturingLog log = new CapturingLog();
+    java.util.concurrent.atomic.AtomicReference<String> ranOn = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+    SmokeResult result = new HubSmokeRun(spec().withImports("json"), new HubToken(hub.token(), "test"), new Redactor(), log)
+        .whileSpawning(() -> {
+          ranOn.set(Thread.currentThread().getName());
+          ran.countDown();
+          SmokeReports.warmUp();
+          throw new IllegalStateException("boom while spawning");
+        })
+        .run();
+
+    assertEquals("passed", result.status(), () -> result.toJson() + "\n" + log.text());
+    assertEquals("done", result.cleanup());
+    assertTrue(ran.await(30, java.util.concurrent.TimeUnit.SECONDS), "it was started");
+    assertEquals("datahub-smoke-while-spawning", ranOn.get(), "on its own thread");
+    assertFalse(log.text().contains("boom"), log::text);
+  }
+
+  @Test
   void theTokenNeverAppearsInLogsResultsOrReports(@TempDir Path out) throws Exception {
     CapturingLog log = new CapturingLog();
     Redactor redactor = new Redactor();
