@@ -89,6 +89,26 @@ def report(name, ours_label, ours, peer_label, peer):
     print('%-34s ours runs %s | peer runs %s' % ('', ['%.2f' % x for x in ours], ['%.2f' % x for x in peer]))
 
 
+def maven_floor(n):
+    """Seconds `mvn -B -o validate` takes on an empty pom project (no plugin at all): Maven's own start and exit, the
+    part of every whole command that no plugin can cut. Median of n runs."""
+    work = os.path.join(TARGET, 'bench-maven-floor')
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, 'pom.xml'), 'w') as f:
+        f.write('<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+                '<groupId>bench</groupId><artifactId>floor</artifactId><version>1.0</version>'
+                '<packaging>pom</packaging></project>\n')
+    return statistics.median(timed(['mvn', '-B', '-o', 'validate'], work)[0] for _ in range(n))
+
+
+def floor_report(name, floor, peer, target):
+    """Prints how much of a whole-command target Maven's own floor already takes."""
+    mp = statistics.median(peer)
+    budget = target * mp
+    print('%-34s Maven floor %.2f s (mvn -B -o validate, empty project) = %.2fx of the peer\'s %.2f s; a %.1fx target '
+          'leaves %.2f s for the plugin | load %s' % (name, floor, floor / mp, mp, target, budget - floor, load()))
+
+
 def rmtree(path):
     shutil.rmtree(path, ignore_errors=True)
 

@@ -101,6 +101,9 @@ def main():
     benchlib.report('python layers, wheels cached', 'mvn -B -o package', warm_ours, 'pip --target + tar', warm_peer)
     benchlib.report('python layers, cached, in the goal', 'python step + tarball', in_goal, 'pip --target + tar',
                     warm_peer)
+    floor = benchlib.maven_floor(n)
+    benchlib.floor_report('python layers, cold, whole', floor, cold_peer, 1.5)
+    benchlib.floor_report('python layers, cached, whole', floor, warm_peer, 1.5)
 
 
 if __name__ == '__main__':

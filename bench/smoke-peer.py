@@ -136,6 +136,7 @@ def main():
         benchlib.report('smoke test, reported times', 'plugin report', reported['ours'], 'peer t0..end',
                         reported['peer'][1:])
         benchlib.report('smoke test, goal vs reported', 'whole goal', in_goal, 'peer t0..end', reported['peer'][1:])
+        benchlib.floor_report('smoke test, whole', benchlib.maven_floor(n), b, 1.3)
         print('the last run of ours, timestamped:')
         for line in last['ours'].splitlines():
             if benchlib.STAMP.match(line) and not re.search(r'\[INFO\] *$|-{20}', line):
