@@ -2,6 +2,7 @@ package dev.datahub.image;
 
 import dev.datahub.DataHubException;
 import dev.datahub.Fix;
+import dev.datahub.Redirects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -360,16 +361,12 @@ public final class RegistryApi implements AutoCloseable {
     for (int hop = 0; ; hop++) {
       Response response = open(request, uri, authorize);
       int status = response.status();
-      boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-      String location = response.header("Location").orElse(null);
-      if (!redirect || location == null || hop == MAX_REDIRECTS
-          || !(request.method.equals("GET") || request.method.equals("HEAD"))) {
+      Optional<URI> target = hop == MAX_REDIRECTS || !(request.method.equals("GET") || request.method.equals("HEAD"))
+          ? Optional.empty() : Redirects.target(uri, status, response.header("Location").orElse(null));
+      if (target.isEmpty()) {
         return response;
       }
-      URI next = uri.resolve(location);
-      if ("https".equals(uri.getScheme()) && !"https".equals(next.getScheme())) {
-        return response;
-      }
+      URI next = target.get();
       response.close();
       authorize = authorize && sameOrigin(request.uri, next);
       uri = next;

@@ -1,5 +1,6 @@
 package dev.datahub.python;
 
+import dev.datahub.Redirects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,7 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One GET of a package index page or a wheel, on {@link HttpURLConnection}: a build fetches a few pages and files, and
@@ -44,17 +46,14 @@ final class HttpGet {
       int status = connection.getResponseCode();
       InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
       InputStream body = in == null ? InputStream.nullInputStream() : in;
-      String location = connection.getHeaderField("Location");
-      boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-      if (redirect && location != null && hop < MAX_REDIRECTS) {
-        URI next = current.resolve(location);
-        if (!("https".equals(current.getScheme()) && !"https".equals(next.getScheme()))) {
-          try (body) {
-            body.transferTo(OutputStream.nullOutputStream());
-          }
-          current = next;
-          continue;
+      Optional<URI> next = hop < MAX_REDIRECTS
+          ? Redirects.target(current, status, connection.getHeaderField("Location")) : Optional.empty();
+      if (next.isPresent()) {
+        try (body) {
+          body.transferTo(OutputStream.nullOutputStream());
         }
+        current = next.get();
+        continue;
       }
       return new Response(status, current, connection.getContentType(), body);
     }
